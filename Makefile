@@ -1,0 +1,39 @@
+# The same verbs everywhere. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PY_BIN := $(shell python3 -c 'import sys,os; print(os.path.dirname(sys.executable))')
+export JIEYOU_DATABASE_URL ?= sqlite:///var/jieyou.db
+
+.PHONY: env run test lint fmt migrate bench vendor clean
+
+env:
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet uv
+	@$$(command -v uv || echo "$(PY_BIN)/uv") sync --frozen --quiet
+
+UVR = $$(command -v uv || echo "$(PY_BIN)/uv") run --frozen
+
+run: env
+	@mkdir -p var
+	$(UVR) jieyou init
+	$(UVR) jieyou demo --cases 600 --if-empty
+	$(UVR) jieyou serve --host 127.0.0.1 --port 8000
+
+test: env lint
+	$(UVR) pytest
+
+lint: env
+	$(UVR) ruff check src tests benchmarks migrations
+	$(UVR) ruff format --check src tests benchmarks migrations
+
+fmt: env
+	$(UVR) ruff format src tests benchmarks migrations
+	$(UVR) ruff check --fix src tests benchmarks migrations
+
+migrate: env
+	$(UVR) jieyou db upgrade
+
+bench: env
+	$(UVR) python benchmarks/intake.py
+
+clean:
+	rm -rf .venv var .pytest_cache

@@ -1,0 +1,67 @@
+"""Staff users and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jieyou.db import Base, UTCDateTime, utcnow
+from jieyou.regions.models import PathString
+from jieyou.routing.models import Unit
+
+
+class Role(StrEnum):
+    admin = "admin"
+    city = "city"
+    county = "county"
+    township = "township"
+    village = "village"
+    lane_chief = "lane_chief"
+    department = "department"
+    mediator = "mediator"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.admin: "系统管理员",
+    Role.city: "市矛调中心",
+    Role.county: "县级矛调中心",
+    Role.township: "乡镇综治中心",
+    Role.village: "村社区",
+    Role.lane_chief: "巷长",
+    Role.department: "职能部门",
+    Role.mediator: "人民调解员",
+}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(12))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    # Denormalised from the region so scope checks need no join.
+    region_path: Mapped[str] = mapped_column(PathString)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(lazy="raise")
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

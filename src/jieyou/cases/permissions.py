@@ -1,0 +1,100 @@
+"""The one chokepoint for staff access to cases.
+
+Two questions, answered only here:
+
+* **Scope** — may this user see the case at all? A user sees its region's subtree; a department
+  (and anyone else) also sees what was dispatched to its unit or to the user personally; admin
+  and city see everything. Out of scope is reported exactly like a missing case (404).
+* **Action** — may this user take this action on a case it can see? First the role × action
+  table, then the position rule: dispatching actions belong to the owning centre and the tiers
+  above it; handling actions belong to whoever the case is assigned to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy.orm import Session
+
+from jieyou.accounts.models import Role, User
+from jieyou.cases.models import Case
+from jieyou.cases.states import Action
+from jieyou.errors import NotFound, NotPermitted
+from jieyou.regions.repository import subtree_clause
+from jieyou.routing.models import Unit
+
+A = Action
+DISPATCH_ACTIONS = frozenset({A.accept, A.reject, A.assign, A.escalate, A.confirm, A.reopen})
+HANDLE_ACTIONS = frozenset({A.start, A.resolve, A.return_})
+SUPERVISORY_ROLES = frozenset({Role.admin, Role.city, Role.county, Role.township, Role.village})
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.admin: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
+    Role.city: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
+    Role.county: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
+    Role.township: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
+    Role.village: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
+    Role.lane_chief: HANDLE_ACTIONS | {A.escalate, A.comment},
+    Role.mediator: HANDLE_ACTIONS | {A.comment},
+    Role.department: HANDLE_ACTIONS | {A.comment},
+}
+SEES_EVERYTHING = frozenset({Role.admin, Role.city})
+
+
+def scope_clause(actor: User) -> ColumnElement[bool] | None:
+    """SQL for "cases this user may see"; None means no restriction."""
+    role = Role(actor.role)
+    if role in SEES_EVERYTHING:
+        return None
+    dispatched = [Case.assigned_user_id == actor.id]
+    if actor.unit_id is not None:
+        dispatched.append(Case.assigned_unit_id == actor.unit_id)
+    if role == Role.department:
+        return or_(*dispatched) if dispatched else false()
+    return or_(subtree_clause(Case.region_path, actor.region_path), *dispatched)
+
+
+def scoped(stmt: Select[tuple[Case]], actor: User) -> Select[tuple[Case]]:
+    clause = scope_clause(actor)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def get_case_for(
+    session: Session, actor: User, number: str, *, for_update: bool = False
+) -> Case:
+    """The only way staff code loads a case. Missing and out-of-scope both answer 404."""
+    stmt = scoped(select(Case).where(Case.number == number), actor)
+    if for_update:
+        stmt = stmt.with_for_update()
+    case = session.scalar(stmt)
+    if case is None:
+        raise NotFound(f"诉求 {number} 不存在", code="case_not_found")
+    return case
+
+
+def can_act(session: Session, actor: User, case: Case, action: Action) -> bool:
+    role = Role(actor.role)
+    if action not in ROLE_ACTIONS[role]:
+        return False
+    if role == Role.admin or action == A.comment:
+        return True
+    handles = actor.id == case.assigned_user_id or (
+        actor.unit_id is not None and actor.unit_id == case.assigned_unit_id
+    )
+    if action in HANDLE_ACTIONS:
+        return handles
+    if action == A.escalate and handles:
+        return True
+    # Dispatching: the owning centre itself, or a supervising tier above it.
+    if role not in SUPERVISORY_ROLES:
+        return False
+    if actor.unit_id == case.owner_unit_id:
+        return True
+    owner = session.get(Unit, case.owner_unit_id)
+    return owner is not None and owner.region_path.startswith(actor.region_path)
+
+
+def check_action(session: Session, actor: User, case: Case, action: Action) -> None:
+    if not can_act(session, actor, case, action):
+        raise NotPermitted(
+            f"您无权对诉求 {case.number} 执行“{action.value}”操作", code="action_not_permitted"
+        )

@@ -1,0 +1,97 @@
+"""The case state machine: one table of (state, action) -> state. Nothing else compares
+status strings; ask this module instead."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    submitted = "submitted"
+    accepted = "accepted"
+    assigned = "assigned"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    closed = "closed"
+    rejected = "rejected"
+
+
+class Action(StrEnum):
+    submit = "submit"  # creation only; never allowed through the actions endpoint
+    accept = "accept"
+    reject = "reject"
+    assign = "assign"
+    start = "start"
+    resolve = "resolve"
+    confirm = "confirm"
+    reopen = "reopen"
+    escalate = "escalate"
+    return_ = "return"
+    comment = "comment"
+
+
+S, A = Status, Action
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (S.submitted, A.accept): S.accepted,
+    (S.submitted, A.reject): S.rejected,
+    (S.submitted, A.escalate): S.submitted,  # handed up before anyone accepted it
+    (S.accepted, A.assign): S.assigned,
+    (S.accepted, A.escalate): S.accepted,
+    (S.assigned, A.assign): S.assigned,  # re-dispatch to someone else
+    (S.assigned, A.start): S.in_progress,
+    (S.assigned, A.return_): S.accepted,  # mis-routed: back to the dispatching centre
+    (S.assigned, A.escalate): S.accepted,  # re-assigned one tier up
+    (S.in_progress, A.resolve): S.resolved,
+    (S.in_progress, A.return_): S.accepted,
+    (S.in_progress, A.escalate): S.accepted,
+    (S.resolved, A.confirm): S.closed,
+    (S.resolved, A.reopen): S.in_progress,  # the resident was not satisfied
+    # A comment never changes the state and is allowed everywhere.
+    **{(status, A.comment): status for status in Status},
+}
+
+OPEN_STATUSES = frozenset(
+    {S.submitted, S.accepted, S.assigned, S.in_progress}
+)
+TERMINAL_STATUSES = frozenset({S.closed, S.rejected})
+
+STATUS_LABELS: dict[Status, str] = {
+    S.submitted: "待受理",
+    S.accepted: "已受理",
+    S.assigned: "已交办",
+    S.in_progress: "办理中",
+    S.resolved: "已办结",
+    S.closed: "已归档",
+    S.rejected: "不予受理",
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    A.submit: "提交",
+    A.accept: "受理",
+    A.reject: "不予受理",
+    A.assign: "交办",
+    A.start: "开始办理",
+    A.resolve: "办结",
+    A.confirm: "确认归档",
+    A.reopen: "重新办理",
+    A.escalate: "上报",
+    A.return_: "退回",
+    A.comment: "备注",
+}
+
+
+def next_status(status: str, action: str) -> Status | None:
+    """The state ``action`` leads to from ``status``, or None if the table does not allow it."""
+    try:
+        return TRANSITIONS.get((Status(status), Action(action)))
+    except ValueError:
+        return None
+
+
+def allowed_actions(status: str) -> list[Action]:
+    return [action for (state, action) in TRANSITIONS if state == Status(status)]
+
+
+def is_open(status: str) -> bool:
+    return Status(status) in OPEN_STATUSES

@@ -1,0 +1,255 @@
+"""The read side: case rows turned into the shapes the API returns, always through the
+permissions chokepoint, and the resident's public timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jieyou.accounts.models import User
+from jieyou.cases.models import Case, CaseEvent, CaseParty
+from jieyou.cases import repository
+from jieyou.cases.permissions import can_act, get_case_for
+from jieyou.cases.schemas import (
+    CaseCreated,
+    CaseListItem,
+    CasePage,
+    CaseRead,
+    EventRead,
+    PartyRead,
+    TimelineEntry,
+    TrackRead,
+    UnitRef,
+)
+from jieyou.cases.states import ACTION_LABELS, STATUS_LABELS, Action, Status, allowed_actions
+from jieyou.cases.service import case_for_resident
+from jieyou.errors import Invalid
+from jieyou.regions.models import Region
+from jieyou.routing.models import Category, Unit
+from jieyou.timefmt import local_zone
+
+
+def _unit_ref(session: Session, unit_id: int | None) -> UnitRef | None:
+    unit = session.get(Unit, unit_id) if unit_id else None
+    return UnitRef(code=unit.code, name=unit.name) if unit else None
+
+
+def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseParty]) -> CaseRead:
+    region = session.get(Region, case.region_code)
+    category = session.get(Category, case.category_code) if case.category_code else None
+    owner = _unit_ref(session, case.owner_unit_id)
+    assert owner is not None and case.number is not None
+    assignee = session.get(User, case.assigned_user_id) if case.assigned_user_id else None
+    actions = [
+        a.value for a in allowed_actions(case.status) if can_act(session, actor, case, a)
+    ]
+    return CaseRead(
+        number=case.number,
+        status=case.status,
+        status_label=STATUS_LABELS[Status(case.status)],
+        channel=case.channel,
+        kind=case.kind,
+        title=case.title,
+        description=case.description,
+        region_code=case.region_code,
+        region_name=region.name if region else "",
+        address=case.address,
+        lat=case.lat,
+        lng=case.lng,
+        category_code=case.category_code,
+        category_name=category.name if category else None,
+        risk_level=case.risk_level,
+        tier=case.tier,
+        owner_unit=owner,
+        assigned_unit=_unit_ref(session, case.assigned_unit_id),
+        assigned_user=assignee.username if assignee else None,
+        submitter={"name": case.submitter_name, "phone": case.submitter_phone},
+        parties=[
+            PartyRead(role=p.role, name=p.name, phone=p.phone, id_number=p.id_number,
+                      address=p.address)
+            for p in parties
+        ],
+        outcome=case.outcome,
+        reply=case.reply,
+        rating=case.rating,
+        rating_comment=case.rating_comment,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        accepted_at=case.accepted_at,
+        resolved_at=case.resolved_at,
+        closed_at=case.closed_at,
+        available_actions=actions,
+    )
+
+
+def list_item(case: Case, unit_codes: dict[int, str]) -> CaseListItem:
+    assert case.number is not None
+    return CaseListItem(
+        number=case.number,
+        status=case.status,
+        status_label=STATUS_LABELS[Status(case.status)],
+        title=case.title,
+        region_code=case.region_code,
+        category_code=case.category_code,
+        risk_level=case.risk_level,
+        tier=case.tier,
+        owner_unit_code=unit_codes[case.owner_unit_id],
+        assigned_unit_code=unit_codes.get(case.assigned_unit_id) if case.assigned_unit_id else None,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+def event_read(ev: CaseEvent) -> EventRead:
+    return EventRead(
+        seq=ev.seq,
+        action=ev.action,
+        action_label=ACTION_LABELS[Action(ev.action)],
+        from_status=ev.from_status,
+        to_status=ev.to_status,
+        actor_kind=ev.actor_kind,
+        actor=ev.actor_name,
+        at=ev.at,
+        note=ev.note,
+        data=ev.data,
+        is_public=ev.is_public,
+        prev_hash=ev.prev_hash,
+        hash=ev.hash,
+    )
+
+
+def public_text(ev: CaseEvent) -> str:
+    """What the resident reads for one event. Never names staff or other people."""
+    unit = ev.data.get("unit_name") or ""
+    match Action(ev.action):
+        case Action.submit:
+            return f"您的诉求已提交，由{unit}受理"
+        case Action.accept:
+            return f"{unit}已受理您的诉求"
+        case Action.reject:
+            return f"不予受理：{ev.note or ''}"
+        case Action.assign:
+            return f"已交由{unit}办理"
+        case Action.start:
+            return "承办单位已开始办理"
+        case Action.resolve:
+            return f"已办结。答复：{ev.data.get('reply', '')}"
+        case Action.confirm:
+            if ev.actor_kind == "resident":
+                label = "满意" if ev.data.get("rating") == "satisfied" else "基本满意"
+                return f"您评价为“{label}”，诉求已归档"
+            return "诉求已归档"
+        case Action.reopen:
+            if ev.actor_kind == "resident":
+                return "您评价为“不满意”，诉求已重新办理"
+            return "诉求已重新办理"
+        case Action.escalate:
+            return f"已上报至{unit}"
+        case _:
+            return ACTION_LABELS[Action(ev.action)]
+
+
+def track_read(session: Session, case: Case, events: Sequence[CaseEvent]) -> TrackRead:
+    category = session.get(Category, case.category_code) if case.category_code else None
+    handling = _unit_ref(session, case.assigned_unit_id or case.owner_unit_id)
+    assert case.number is not None and handling is not None
+    return TrackRead(
+        number=case.number,
+        status=case.status,
+        status_label=STATUS_LABELS[Status(case.status)],
+        title=case.title,
+        category_name=category.name if category else None,
+        handling_unit=handling.name,
+        created_at=case.created_at,
+        reply=case.reply if case.status in (Status.resolved, Status.closed) else None,
+        can_rate=case.status == Status.resolved,
+        rating=case.rating,
+        timeline=[
+            TimelineEntry(at=ev.at, action=ev.action, text=public_text(ev))
+            for ev in events
+            if ev.is_public
+        ],
+    )
+
+
+def created(case: Case) -> CaseCreated:
+    assert case.number is not None
+    return CaseCreated(
+        number=case.number,
+        query_code=case.query_code,
+        status=case.status,
+        status_label=STATUS_LABELS[Status(case.status)],
+    )
+
+
+def case_detail(session: Session, actor: User, number: str) -> CaseRead:
+    case = get_case_for(session, actor, number)
+    parties = session.scalars(
+        select(CaseParty).where(CaseParty.case_id == case.id).order_by(CaseParty.id)
+    ).all()
+    return case_read(session, case, actor, parties)
+
+
+def case_events(session: Session, actor: User, number: str) -> list[EventRead]:
+    case = get_case_for(session, actor, number)
+    return [event_read(ev) for ev in repository.events_of(session, case.id)]
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=local_zone())
+
+
+def case_page(
+    session: Session,
+    actor: User,
+    *,
+    statuses: str | None,
+    region: str | None,
+    category: str | None,
+    unit: str | None,
+    created_from: date | None,
+    created_to: date | None,
+    q: str | None,
+    page: int,
+    page_size: int,
+) -> CasePage:
+    status_list = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else []
+    unknown = [s for s in status_list if s not in Status.__members__]
+    if unknown:
+        raise Invalid(f"未知的状态：{'、'.join(unknown)}", code="unknown_status", field="status")
+    region_path = None
+    if region:
+        row = session.get(Region, region)
+        if row is None:
+            raise Invalid(f"行政区划代码 {region} 不存在", code="unknown_region", field="region")
+        region_path = row.path
+    unit_id = None
+    if unit:
+        unit_row = session.scalar(select(Unit).where(Unit.code == unit))
+        if unit_row is None:
+            raise Invalid(f"单位 {unit} 不存在", code="unknown_unit", field="unit")
+        unit_id = unit_row.id
+    flt = repository.CaseFilter(
+        statuses=status_list,
+        region_path=region_path,
+        category_code=category,
+        unit_id=unit_id,
+        created_from=_local_midnight(created_from) if created_from else None,
+        # created_to is inclusive: the whole of that local day.
+        created_to=_local_midnight(created_to + timedelta(days=1)) if created_to else None,
+        q=q.strip() if q and q.strip() else None,
+    )
+    total, rows = repository.list_cases(session, actor, flt, page=page, page_size=page_size)
+    unit_ids = {c.owner_unit_id for c in rows} | {c.assigned_unit_id for c in rows if c.assigned_unit_id}
+    codes = dict(session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))).tuples().all()) if unit_ids else {}
+    return CasePage(
+        total=total, page=page, page_size=page_size, items=[list_item(c, codes) for c in rows]
+    )
+
+
+def track(session: Session, *, number: str, code: str) -> TrackRead:
+    case = case_for_resident(session, number=number, code=code)
+    return track_read(session, case, repository.events_of(session, case.id))

@@ -1,0 +1,195 @@
+"""The operator's command line: ``jieyou --help``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jieyou.accounts.models import Role
+from jieyou.db import Database, get_database, is_sqlite, set_database
+from jieyou.errors import JieyouError
+
+app = typer.Typer(help="解忧 Jieyou — operator commands.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="Integrity checks.", no_args_is_help=True)
+db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+
+console = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default: JIEYOU_DATABASE_URL)")
+    ] = None,
+) -> None:
+    if database:
+        set_database(Database(database))
+
+
+def _db() -> Database:
+    database = get_database()
+    if is_sqlite(database.url) and database.url.startswith("sqlite:///"):
+        Path(database.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return database
+
+
+def _fail(exc: JieyouError) -> None:
+    err.print(f"[red]错误[/red] {exc.message} ({exc.code})")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the schema and load the reference data (hierarchy, units, categories)."""
+    from jieyou.setup import initialise
+
+    report = initialise(_db())
+    console.print(
+        f"schema up to date; added {report.regions} regions, {report.units} units, "
+        f"{report.categories} categories"
+    )
+
+
+@app.command()
+def demo(
+    cases: Annotated[int, typer.Option(help="How many demo cases to add")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data)")] = 2026,
+) -> None:
+    """Add demo grids, lanes, staff (one per role at least) and realistic cases."""
+    from jieyou.demo.service import load_demo
+
+    report = load_demo(_db(), cases=cases, seed=seed, progress=console)
+    table = Table(title="Demo staff (password / token)")
+    for col in ("username", "role", "region", "password", "token"):
+        table.add_column(col)
+    for login in report.logins:
+        table.add_row(login.username, login.role, login.region_name, login.password, login.token)
+    console.print(table)
+    console.print(
+        f"grids {report.grids}, lanes {report.lanes}, cases added {report.cases} "
+        f"({report.states})"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the web app and the API (uvicorn)."""
+    import uvicorn
+
+    from jieyou.config import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "jieyou.app:create_app",
+        factory=True,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[Role, typer.Option(help="Role")],
+    region: Annotated[str, typer.Option(help="Home region code")],
+    unit: Annotated[str | None, typer.Option(help="Unit code (required for departments)")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (asked for if not given)", hidden=True)
+    ] = None,
+) -> None:
+    """Add a staff user."""
+    from jieyou.accounts.service import create_user
+
+    if password is None and sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with _db().unit_of_work() as session:
+            user = create_user(
+                session, username=username, role=role, region_code=region, unit_code=unit,
+                display_name=name, password=password,
+            )
+            console.print(f"added user {user.username} ({user.role}, {user.region_code})")
+    except JieyouError as exc:
+        _fail(exc)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List staff users."""
+    from sqlalchemy import select
+
+    from jieyou.accounts.models import User
+
+    table = Table()
+    for col in ("username", "name", "role", "region", "active"):
+        table.add_column(col)
+    with _db().unit_of_work(write=False) as session:
+        for u in session.scalars(select(User).order_by(User.username)):
+            table.add_row(u.username, u.display_name, u.role, u.region_code, str(u.is_active))
+    console.print(table)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for")] = "",
+    days: Annotated[int | None, typer.Option(help="Expire after this many days")] = None,
+) -> None:
+    """Create a bearer token for USERNAME; it is printed once and stored only hashed."""
+    from jieyou.accounts.service import create_token
+
+    try:
+        with _db().unit_of_work() as session:
+            _, token = create_token(session, username=username, name=name, days=days)
+    except JieyouError as exc:
+        _fail(exc)
+    typer.echo(token)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute every case's event chain; exit 1 naming each case and event that was altered."""
+    from jieyou.cases.service import verify_all_chains
+
+    with _db().unit_of_work(write=False) as session:
+        checked, breaks = verify_all_chains(session)
+    if not breaks:
+        console.print(f"[green]OK[/green] {checked} cases, every event chain intact")
+        return
+    for b in breaks:
+        where = f"event #{b.seq} (id {b.event_id})" if b.event_id is not None else "case head"
+        err.print(f"[red]BROKEN[/red] case {b.case_number} {where}: {b.reason}")
+    err.print(f"{len(breaks)} problem(s) in {checked} cases")
+    raise typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply Alembic migrations up to head."""
+    from jieyou import migrate
+
+    database = _db()
+    with database.engine.connect() as conn:
+        migrate.upgrade(connection=conn)
+        conn.commit()
+    console.print("schema at head")

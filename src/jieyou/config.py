@@ -1,0 +1,56 @@
+"""Settings: the one place that reads the environment (prefix ``JIEYOU_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var") / "jieyou.db"
+PLACEHOLDER_SECRET = "dev-only-change-me"  # noqa: S105 - refused outside development
+
+
+class DatabaseSettings(BaseModel):
+    url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    echo: bool = False
+    pool_size: int = 10
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Largest request body accepted, in bytes (JSON API; uploads get their own limit later).
+    max_body_bytes: int = 1_000_000
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JIEYOU_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    environment: str = "development"
+    secret_key: str = PLACEHOLDER_SECRET
+    timezone: str = "Asia/Shanghai"
+    # Shortcut for database.url; JIEYOU_DATABASE_URL is what operators set.
+    database_url: str | None = None
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    # Used by the test suite only: a PostgreSQL URL to run every database test against as well.
+    test_database_url: str | None = None
+
+    @model_validator(mode="after")
+    def _apply_shortcuts(self) -> Settings:
+        if self.database_url:
+            self.database.url = self.database_url
+        if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "JIEYOU_SECRET_KEY must be set to a real secret outside development"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

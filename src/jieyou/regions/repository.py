@@ -1,0 +1,46 @@
+"""Queries over the hierarchy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import Session
+
+from jieyou.regions.models import Region
+
+
+def subtree_clause(column: object, path: str) -> ColumnElement[bool]:
+    """``column`` starts with ``path``: a range scan on a byte-ordered index.
+
+    Paths are digits only, and ``:`` sorts right after ``9``, so ``[path, path + ":")`` is
+    exactly the set of strings with that prefix.
+    """
+    return and_(column >= path, column < path + ":")  # type: ignore[operator]
+
+
+def get(session: Session, code: str) -> Region | None:
+    return session.get(Region, code)
+
+
+def children(session: Session, code: str) -> Sequence[Region]:
+    stmt = select(Region).where(Region.parent_code == code).order_by(Region.code)
+    return session.scalars(stmt).all()
+
+
+def ancestors(session: Session, region: Region) -> list[Region]:
+    """From the root down to ``region`` itself."""
+    chain = [region]
+    while chain[-1].parent_code is not None:
+        parent = session.get(Region, chain[-1].parent_code)
+        if parent is None:
+            break
+        chain.append(parent)
+    return list(reversed(chain))
+
+
+def descendants(session: Session, path: str, *, level: str | None = None) -> Sequence[Region]:
+    stmt = select(Region).where(subtree_clause(Region.path, path))
+    if level:
+        stmt = stmt.where(Region.level == level)
+    return session.scalars(stmt.order_by(Region.path)).all()

@@ -1,0 +1,65 @@
+"""Test harness: every database test runs on SQLite, and on PostgreSQL when
+JIEYOU_TEST_DATABASE_URL is set. The schema is built by the migrations once per engine; each
+test runs inside a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from jieyou.app import create_app
+from jieyou.config import Settings
+from jieyou.db import WRITE_OPTION, Database, set_database
+from jieyou.setup import initialise
+
+PG_URL = os.environ.get("JIEYOU_TEST_DATABASE_URL")
+ENGINES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A migrated database with the reference data, shared by the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jieyou.db'}"
+    else:
+        assert PG_URL is not None
+        url = PG_URL
+    database = Database(url)
+    initialise(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def connection(engine_db: Database) -> Iterator[Connection]:
+    conn = engine_db.engine.connect().execution_options(**{WRITE_OPTION: True})
+    trans = conn.begin()
+    try:
+        yield conn
+    finally:
+        trans.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Database]:
+    """The database as the app and the CLI see it, rolled back after the test."""
+    database = Database.bound_to(connection)
+    set_database(database)
+    yield database
+    set_database(None)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(environment="test", secret_key="test-secret-key")
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, database=db)) as c:
+        yield c

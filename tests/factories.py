@@ -87,3 +87,44 @@ def act(
     return client.post(
         f"/api/v1/cases/{number}/actions/{action}", json=body, headers=staff.headers
     )
+
+
+def count_rows(db: Database, table: str) -> int:
+    from sqlalchemy import text
+
+    with db.unit_of_work(write=False) as s:
+        return int(s.scalar(text(f"SELECT count(*) FROM {table}")) or 0)  # noqa: S608
+
+
+# Action bodies that satisfy each action's required fields.
+ACTION_BODIES: dict[str, dict[str, str]] = {
+    "accept": {"note": "已受理"},
+    "reject": {"reason": "不属于受理范围"},
+    "assign": {"unit_code": f"C{WUSHAN}"},
+    "start": {"note": "开始办理"},
+    "resolve": {"outcome": "已调解", "reply": "已调解处理"},
+    "confirm": {"note": "归档"},
+    "reopen": {"reason": "群众不满意"},
+    "escalate": {"reason": "需上级协调"},
+    "return": {"reason": "不属于本单位职责"},
+    "comment": {"note": "电话回访"},
+}
+
+# A path from submission to each state, as actions an admin can take.
+PATH_TO: dict[str, list[str]] = {
+    "submitted": [],
+    "accepted": ["accept"],
+    "assigned": ["accept", "assign"],
+    "in_progress": ["accept", "assign", "start"],
+    "resolved": ["accept", "assign", "start", "resolve"],
+    "closed": ["accept", "assign", "start", "resolve", "confirm"],
+    "rejected": ["reject"],
+}
+
+
+def case_in_state(client: TestClient, admin: Staff, state: str, **overrides: Any) -> str:
+    number = submit(client, **overrides)["number"]
+    for action in PATH_TO[state]:
+        r = act(client, admin, number, action, **ACTION_BODIES[action])
+        assert r.status_code == 200, r.text
+    return number

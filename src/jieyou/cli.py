@@ -66,11 +66,17 @@ def init() -> None:
 def demo(
     cases: Annotated[int, typer.Option(help="How many demo cases to add")] = 500,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data)")] = 2026,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the database already has cases")
+    ] = False,
 ) -> None:
     """Add demo grids, lanes, staff (one per role at least) and realistic cases."""
     from jieyou.demo.service import load_demo
 
-    report = load_demo(_db(), cases=cases, seed=seed, progress=console)
+    report = load_demo(_db(), cases=cases, seed=seed, if_empty=if_empty, progress=console)
+    if not report.logins:
+        console.print("demo data already present; nothing added (new tokens: jieyou tokens create)")
+        return
     table = Table(title="Demo staff (password / token)")
     for col in ("username", "role", "region", "password", "token"):
         table.add_column(col)

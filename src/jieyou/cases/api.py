@@ -77,7 +77,7 @@ def post_action(
     case = act_on_case(
         session, actor=actor, number=number, action=parse_action(action), body=body or ActionIn()
     )
-    return views.case_detail(session, actor, case.number or number)
+    return views.case_view(session, actor, case)
 
 
 @router.get("/track/{number}", response_model=TrackRead)

@@ -191,21 +191,27 @@ def _require(value: str | None, what: str, field: str) -> str:
     return value
 
 
-def accept_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def accept_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     owner = session.get(Unit, case.owner_unit_id)
     assert owner is not None
-    _record(session, case, Action.accept, actor=actor, note=body.note,
+    _record(session, case, Action.accept, actor=actor, now=now, note=body.note,
             data={"unit": owner.code, "unit_name": owner.name}, is_public=True)
     case.accepted_at = case.updated_at
 
 
-def reject_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def reject_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     reason = _require(body.reason or body.note, "不予受理的理由", "reason")
-    _record(session, case, Action.reject, actor=actor, note=reason, is_public=True)
+    _record(session, case, Action.reject, actor=actor, now=now, note=reason, is_public=True)
     case.closed_at = case.updated_at
 
 
-def assign_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def assign_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     if bool(body.unit_code) == bool(body.user):
         raise Invalid("请指定承办单位 unit_code 或承办人 user（二选一）", code="assignee_required")
     owner = session.get(Unit, case.owner_unit_id)
@@ -234,37 +240,47 @@ def assign_case(session: Session, case: Case, actor: User, body: ActionIn) -> No
     data = {"unit": unit.code if unit else None, "unit_name": label}
     if user is not None:
         data["user"] = user.username
-    _record(session, case, Action.assign, actor=actor, note=body.note, data=data, is_public=True)
+    _record(session, case, Action.assign, actor=actor, now=now, note=body.note, data=data, is_public=True)
     case.assigned_unit_id = unit.id if unit else None
     case.assigned_user_id = user.id if user else None
 
 
-def start_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
-    _record(session, case, Action.start, actor=actor, note=body.note, is_public=True)
+def start_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
+    _record(session, case, Action.start, actor=actor, now=now, note=body.note, is_public=True)
 
 
-def resolve_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def resolve_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     outcome = _require(body.outcome, "办理结果 (outcome)", "outcome")
     reply = body.reply or outcome
-    _record(session, case, Action.resolve, actor=actor, note=body.note,
+    _record(session, case, Action.resolve, actor=actor, now=now, note=body.note,
             data={"outcome": outcome, "reply": reply}, is_public=True)
     case.outcome = outcome
     case.reply = reply
     case.resolved_at = case.updated_at
 
 
-def confirm_case(session: Session, case: Case, actor: User | None, body: ActionIn) -> None:
-    _record(session, case, Action.confirm, actor=actor, note=body.note, is_public=True)
+def confirm_case(
+    session: Session, case: Case, actor: User | None, body: ActionIn, now: datetime
+) -> None:
+    _record(session, case, Action.confirm, actor=actor, now=now, note=body.note, is_public=True)
     case.closed_at = case.updated_at
 
 
-def reopen_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def reopen_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     reason = _require(body.reason or body.note, "重新办理的理由", "reason")
-    _record(session, case, Action.reopen, actor=actor, note=reason, is_public=True)
+    _record(session, case, Action.reopen, actor=actor, now=now, note=reason, is_public=True)
     case.resolved_at = None
 
 
-def escalate_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def escalate_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     reason = _require(body.reason or body.note, "上报的理由", "reason")
     up = higher_tier(Tier(case.tier))
     if up is None:
@@ -273,7 +289,7 @@ def escalate_case(session: Session, case: Case, actor: User, body: ActionIn) -> 
         ])
     region = require_region(session, case.region_code)
     new_owner = centre_for(session, region, up)
-    _record(session, case, Action.escalate, actor=actor, note=reason, is_public=True,
+    _record(session, case, Action.escalate, actor=actor, now=now, note=reason, is_public=True,
             data={"from_tier": case.tier, "tier": up.value, "unit": new_owner.code,
                   "unit_name": new_owner.name})
     case.tier = up.value
@@ -282,19 +298,23 @@ def escalate_case(session: Session, case: Case, actor: User, body: ActionIn) -> 
     case.assigned_user_id = None
 
 
-def return_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def return_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     reason = _require(body.reason or body.note, "退回的理由", "reason")
-    _record(session, case, Action.return_, actor=actor, note=reason)
+    _record(session, case, Action.return_, actor=actor, now=now, note=reason)
     case.assigned_unit_id = None
     case.assigned_user_id = None
 
 
-def comment_case(session: Session, case: Case, actor: User, body: ActionIn) -> None:
+def comment_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
     _require(body.note, "备注内容 (note)", "note")
-    _record(session, case, Action.comment, actor=actor, note=body.note)
+    _record(session, case, Action.comment, actor=actor, now=now, note=body.note)
 
 
-ACTION_HANDLERS: dict[Action, Callable[[Session, Case, User, ActionIn], None]] = {
+ACTION_HANDLERS: dict[Action, Callable[[Session, Case, User, ActionIn, datetime], None]] = {
     Action.accept: accept_case,
     Action.reject: reject_case,
     Action.assign: assign_case,
@@ -320,7 +340,13 @@ def parse_action(name: str) -> Action:
 
 
 def act_on_case(
-    session: Session, *, actor: User, number: str, action: Action, body: ActionIn
+    session: Session,
+    *,
+    actor: User,
+    number: str,
+    action: Action,
+    body: ActionIn,
+    now: datetime | None = None,
 ) -> Case:
     """Load in scope (404), check the state table (409), then the permission table (403)."""
     case = get_case_for(session, actor, number, for_update=True)
@@ -330,7 +356,7 @@ def act_on_case(
             allowed=[a.value for a in allowed_actions(case.status)],
         )
     check_action(session, actor, case, action)
-    ACTION_HANDLERS[action](session, case, actor, body)
+    ACTION_HANDLERS[action](session, case, actor, body, now or utcnow())
     return case
 
 
@@ -348,20 +374,27 @@ def case_for_resident(session: Session, *, number: str, code: str) -> Case:
 
 
 def rate_case(
-    session: Session, *, number: str, code: str, rating: Rating, comment: str | None
+    session: Session,
+    *,
+    number: str,
+    code: str,
+    rating: Rating,
+    comment: str | None,
+    now: datetime | None = None,
 ) -> Case:
     case = case_for_resident(session, number=number, code=code)
+    now = now or utcnow()
     if case.status != Status.resolved:
         raise IllegalTransition("诉求办结后才能评价", allowed=[])
     body = ActionIn(note=comment)
     if rating == Rating.unsatisfied:
         _record(session, case, Action.reopen, actor=None, actor_kind="resident",
                 note=comment or "群众对办理结果不满意", data={"rating": rating.value},
-                is_public=True)
+                is_public=True, now=now)
         case.resolved_at = None
     else:
         _record(session, case, Action.confirm, actor=None, actor_kind="resident",
-                note=body.note, data={"rating": rating.value}, is_public=True)
+                note=body.note, data={"rating": rating.value}, is_public=True, now=now)
         case.closed_at = case.updated_at
     case.rating = rating.value
     case.rating_comment = comment

@@ -186,7 +186,12 @@ def created(case: Case) -> CaseCreated:
 
 
 def case_detail(session: Session, actor: User, number: str) -> CaseRead:
-    case = get_case_for(session, actor, number)
+    return case_view(session, actor, get_case_for(session, actor, number))
+
+
+def case_view(session: Session, actor: User, case: Case) -> CaseRead:
+    """A case the actor was already allowed to load (e.g. just acted on: a department that
+    returned a case still gets the result of its action, though it no longer sees the case)."""
     parties = session.scalars(
         select(CaseParty).where(CaseParty.case_id == case.id).order_by(CaseParty.id)
     ).all()

@@ -25,7 +25,9 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
 
 
 class BodyLimit:
-    """Refuse bodies over ``max_bytes``: by Content-Length up front, or while streaming."""
+    """Refuse bodies over ``max_bytes`` with 413: by Content-Length up front, or by counting
+    while reading. The body is read here (it is small) and replayed to the app, because an
+    error raised from inside FastAPI's body parsing would be reported as a 400."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -36,26 +38,40 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == b"content-length":
-                if not value.isdigit() or int(value) > self.max_bytes:
-                    response = error_response(413, TooLarge.code, self._message())
-                    await response(scope, receive, send)
-                    return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+            if name == b"content-length" and (
+                not value.isdigit() or int(value) > self.max_bytes
+            ):
+                await self._refuse(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise TooLarge(self._message())
-            return message
+            if message["type"] != "http.request":  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        await self.app(scope, limited, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-    def _message(self) -> str:
-        return f"请求体过大，上限为 {self.max_bytes // 1000} KB"
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"请求体过大，上限为 {self.max_bytes // 1000} KB"
+        await error_response(413, TooLarge.code, message)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -184,8 +184,9 @@ def audit_verify() -> None:
         return
     for b in breaks:
         where = f"event #{b.seq} (id {b.event_id})" if b.event_id is not None else "case head"
-        err.print(f"[red]BROKEN[/red] case {b.case_number} {where}: {b.reason}")
-    err.print(f"{len(breaks)} problem(s) in {checked} cases")
+        # Plain lines (no wrapping) so operators can grep and scripts can parse them.
+        typer.echo(f"BROKEN case {b.case_number} {where}: {b.reason}", err=True)
+    typer.echo(f"{len(breaks)} problem(s) in {checked} cases", err=True)
     raise typer.Exit(code=1)
 
 

@@ -138,8 +138,7 @@ class Database:
             yield session
             if write:
                 session.commit()
-            else:
-                session.rollback()
+            # A read-only unit just closes: objects stay readable (close() does not expire).
         except BaseException:
             session.rollback()
             raise

@@ -249,7 +249,10 @@ def case_page(
     )
     total, rows = repository.list_cases(session, actor, flt, page=page, page_size=page_size)
     unit_ids = {c.owner_unit_id for c in rows} | {c.assigned_unit_id for c in rows if c.assigned_unit_id}
-    codes = dict(session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))).tuples().all()) if unit_ids else {}
+    codes: dict[int, str] = {}
+    if unit_ids:
+        rows_ = session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids)))
+        codes = {unit_id: code for unit_id, code in rows_}
     return CasePage(
         total=total, page=page, page_size=page_size, items=[list_item(c, codes) for c in rows]
     )

@@ -200,3 +200,7 @@ def db_upgrade() -> None:
         migrate.upgrade(connection=conn)
         conn.commit()
     console.print("schema at head")
+
+
+if __name__ == "__main__":
+    app()

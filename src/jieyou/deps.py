@@ -1,33 +1,28 @@
-"""Request-scoped dependencies: the unit of work and the acting user."""
+"""The request boundary: one unit of work per request, and the acting user.
+
+An endpoint hands its work to :class:`Work` as one function; that function runs in a single
+worker thread inside one unit of work (commit on success, roll back on error), with the actor
+resolved from the bearer token in the same transaction. One thread hop per request keeps the
+time a SQLite writer holds its lock short; commit happens before the response is sent, so a
+client never sees a 2xx for a change that failed to commit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from jieyou.accounts.models import User
 from jieyou.accounts.service import user_for_token
 from jieyou.db import Database
 from jieyou.errors import Unauthenticated
 
+T = TypeVar("T")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: commit when the endpoint returns, roll back if it raises.
-
-    ``scope="function"`` below makes the commit happen before the response is sent, so a
-    client never sees a 2xx for a change that then failed to commit.
-    """
-    database: Database = request.app.state.database
-    with database.unit_of_work(write=request.method not in SAFE_METHODS) as session:
-        yield session
-
-
-DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def _bearer(request: Request) -> str | None:
@@ -40,16 +35,37 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def optional_user(request: Request, session: DbSession) -> User | None:
-    token = _bearer(request)
-    return None if token is None else user_for_token(session, token)
+class Work:
+    def __init__(self, database: Database, *, write: bool, token: str | None) -> None:
+        self.database = database
+        self.write = write
+        self.token = token
+
+    async def public(self, fn: Callable[[Session, User | None], T]) -> T:
+        """Open to anyone; ``actor`` is the staff user if a valid token was sent."""
+        return await self._in_thread(fn, False)
+
+    async def staff(self, fn: Callable[[Session, User], T]) -> T:
+        """Staff only: 401 without a valid token."""
+        return await self._in_thread(fn, True)
+
+    async def _in_thread(self, fn: Callable[[Session, User], T], required: bool) -> T:
+        return await run_in_threadpool(self._run, fn, required)
+
+    def _run(self, fn: Callable[[Session, User], T], required: bool) -> T:
+        if required and self.token is None:
+            raise Unauthenticated("需要登录：请在 Authorization 头中提供令牌", code="token_required")
+        with self.database.unit_of_work(write=self.write) as session:
+            actor = user_for_token(session, self.token) if self.token else None
+            return fn(session, actor)  # type: ignore[arg-type]
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
-    if user is None:
-        raise Unauthenticated("需要登录：请在 Authorization 头中提供令牌", code="token_required")
-    return user
+def get_work(request: Request) -> Work:
+    return Work(
+        request.app.state.database,
+        write=request.method not in SAFE_METHODS,
+        token=_bearer(request),
+    )
 
 
-OptionalUser = Annotated[User | None, Depends(optional_user)]
-CurrentUser = Annotated[User, Depends(current_user)]
+UnitOfWork = Annotated[Work, Depends(get_work)]

@@ -1,4 +1,6 @@
-"""JSON routes for cases: intake, staff reads and actions, the resident's tracking."""
+"""JSON routes for cases: intake, staff reads and actions, the resident's tracking.
+
+Each route parses its input and hands one call to the unit of work (see ``jieyou.deps``)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from jieyou.cases.schemas import (
     TrackRead,
 )
 from jieyou.cases.service import act_on_case, parse_action, rate_case, submit_case
-from jieyou.deps import CurrentUser, DbSession, OptionalUser
+from jieyou.deps import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -27,16 +29,16 @@ Number = Annotated[str, Path(max_length=24, description="诉求编号，如 JY20
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
-def create_case(body: CaseCreate, session: DbSession, actor: OptionalUser) -> CaseCreated:
+async def create_case(body: CaseCreate, work: UnitOfWork) -> CaseCreated:
     """Submit a grievance. Public; staff with a token may also set the channel."""
-    case = submit_case(session, data=body, actor=actor)
-    return views.created(case)
+    return await work.public(
+        lambda s, actor: views.created(submit_case(s, data=body, actor=actor))
+    )
 
 
 @router.get("/cases", response_model=CasePage)
-def list_cases(
-    session: DbSession,
-    actor: CurrentUser,
+async def list_cases(
+    work: UnitOfWork,
     status_: Annotated[str | None, Query(alias="status", max_length=200)] = None,
     region: Annotated[str | None, Query(max_length=16)] = None,
     category: Annotated[str | None, Query(max_length=8)] = None,
@@ -48,48 +50,57 @@ def list_cases(
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CasePage:
     """Cases in the caller's scope, newest first. ``status`` may be a comma list."""
-    return views.case_page(
-        session, actor, statuses=status_, region=region, category=category, unit=unit,
-        created_from=created_from, created_to=created_to, q=q, page=page, page_size=page_size,
+    return await work.staff(
+        lambda s, actor: views.case_page(
+            s, actor, statuses=status_, region=region, category=category, unit=unit,
+            created_from=created_from, created_to=created_to, q=q, page=page,
+            page_size=page_size,
+        )
     )
 
 
 @router.get("/cases/{number}", response_model=CaseRead)
-def get_case(number: Number, session: DbSession, actor: CurrentUser) -> CaseRead:
-    return views.case_detail(session, actor, number)
+async def get_case(number: Number, work: UnitOfWork) -> CaseRead:
+    return await work.staff(lambda s, actor: views.case_detail(s, actor, number))
 
 
 @router.get("/cases/{number}/events", response_model=list[EventRead])
-def get_case_events(number: Number, session: DbSession, actor: CurrentUser) -> list[EventRead]:
+async def get_case_events(number: Number, work: UnitOfWork) -> list[EventRead]:
     """The whole history, oldest first, with each event's hash and its predecessor's."""
-    return views.case_events(session, actor, number)
+    return await work.staff(lambda s, actor: views.case_events(s, actor, number))
 
 
 @router.post("/cases/{number}/actions/{action}", response_model=CaseRead)
-def post_action(
+async def post_action(
     number: Number,
     action: Annotated[str, Path(max_length=20)],
-    session: DbSession,
-    actor: CurrentUser,
+    work: UnitOfWork,
     body: Annotated[ActionIn | None, Body()] = None,
 ) -> CaseRead:
     """Take one action of the state machine. 409 with ``allowed`` if the state forbids it."""
-    case = act_on_case(
-        session, actor=actor, number=number, action=parse_action(action), body=body or ActionIn()
-    )
-    return views.case_view(session, actor, case)
+    verb = parse_action(action)
+
+    def run(s, actor):  # type: ignore[no-untyped-def]
+        case = act_on_case(s, actor=actor, number=number, action=verb, body=body or ActionIn())
+        return views.case_view(s, actor, case)
+
+    return await work.staff(run)
 
 
 @router.get("/track/{number}", response_model=TrackRead)
-def track(
-    number: Number, session: DbSession, code: Annotated[str, Query(max_length=12)]
+async def track(
+    number: Number, work: UnitOfWork, code: Annotated[str, Query(max_length=12)]
 ) -> TrackRead:
     """Public: progress for the resident who holds the query code. No personal data."""
-    return views.track(session, number=number, code=code)
+    return await work.public(lambda s, _: views.track(s, number=number, code=code))
 
 
 @router.post("/track/{number}/rating", response_model=TrackRead)
-def rate(number: Number, body: RatingIn, session: DbSession) -> TrackRead:
+async def rate(number: Number, body: RatingIn, work: UnitOfWork) -> TrackRead:
     """Public: rate a resolved case. ``unsatisfied`` reopens it."""
-    rate_case(session, number=number, code=body.code, rating=body.rating, comment=body.comment)
-    return views.track(session, number=number, code=body.code)
+
+    def run(s, _):  # type: ignore[no-untyped-def]
+        rate_case(s, number=number, code=body.code, rating=body.rating, comment=body.comment)
+        return views.track(s, number=number, code=body.code)
+
+    return await work.public(run)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
@@ -70,6 +70,14 @@ def list_cases(
         .offset((page - 1) * page_size)
     ).all()
     return int(total or 0), rows
+
+
+def next_case_id(session: Session) -> int:
+    """The id the next case will get. Engines differ, so this is the one place that knows."""
+    if session.get_bind().dialect.name == "postgresql":
+        return int(session.scalar(text("SELECT nextval(pg_get_serial_sequence('cases', 'id'))")))
+    # SQLite: writers are serialised (BEGIN IMMEDIATE), so max + 1 cannot race.
+    return int(session.scalar(select(func.max(Case.id))) or 0) + 1
 
 
 def get_by_number(session: Session, number: str) -> Case | None:

@@ -130,7 +130,12 @@ def submit_case(
     category = require_category(session, data.category_code) if data.category_code else None
     tier, owner = owner_for(session, region, category)
     title = data.title or _title_from(data.description)
+    # The id is taken up front so the number is known at insert time: case, parties and the
+    # first event then go to the database in one flush.
+    case_id = repository.next_case_id(session)
     case = Case(
+        id=case_id,
+        number=format_number(case_id, now),
         query_code=new_query_code(),
         kind="grievance",
         channel=channel.value,
@@ -162,8 +167,6 @@ def submit_case(
         ],
     )
     session.add(case)
-    session.flush()  # the id makes the number
-    case.number = format_number(case.id, now)
     _record(
         session,
         case,

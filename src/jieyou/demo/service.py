@@ -61,21 +61,43 @@ DEMO_STAFF: list[tuple[str, Role, str, str | None, str]] = [
     ("city", Role.city, "431000000000", centre_code("431000000000"), "市矛调中心 陈主任"),
     ("beihu", Role.county, "431002000000", centre_code("431002000000"), "北湖区矛调中心 刘科长"),
     ("guiyang", Role.county, "431021000000", centre_code("431021000000"), "桂阳县矛调中心 邓科长"),
-    ("huatang", Role.township, "431002101000", centre_code("431002101000"), "华塘镇综治中心 黄主任"),
+    (
+        "huatang",
+        Role.township,
+        "431002101000",
+        centre_code("431002101000"),
+        "华塘镇综治中心 黄主任",
+    ),
     ("renyi", Role.township, "431021102000", centre_code("431021102000"), "仁义镇综治中心 曹主任"),
     ("wushan", Role.village, "431002101201", centre_code("431002101201"), "吴山村 李书记"),
     ("wushan_lane", Role.lane_chief, "43100210120101", None, "吴山村1片1巷 巷长何大姐"),
-    ("beihu_rsj", Role.department, "431002000000", department_code("431002000000", "rsj"),
-     "北湖区人社局 周科员"),
-    ("guiyang_zjj", Role.department, "431021000000", department_code("431021000000", "zjj"),
-     "桂阳县住建局 谭科员"),
+    (
+        "beihu_rsj",
+        Role.department,
+        "431002000000",
+        department_code("431002000000", "rsj"),
+        "北湖区人社局 周科员",
+    ),
+    (
+        "guiyang_zjj",
+        Role.department,
+        "431021000000",
+        department_code("431021000000", "zjj"),
+        "桂阳县住建局 谭科员",
+    ),
     ("huatang_mediator", Role.mediator, "431002101000", None, "华塘镇人民调解员 罗师傅"),
 ]
 
 # Where demo cases end up, as a share of all demo cases.
 FINAL_STATES = [
-    ("submitted", 10), ("accepted", 7), ("assigned", 10), ("in_progress", 16),
-    ("resolved", 12), ("closed", 38), ("rejected", 4), ("reopened", 3),
+    ("submitted", 10),
+    ("accepted", 7),
+    ("assigned", 10),
+    ("in_progress", 16),
+    ("resolved", 12),
+    ("closed", 38),
+    ("rejected", 4),
+    ("reopened", 3),
 ]
 
 
@@ -112,14 +134,24 @@ def _demo_staff(session: Session) -> list[DemoLogin]:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             user = create_user(
-                session, username=username, role=role, region_code=region, unit_code=unit,
-                display_name=name, password=DEMO_PASSWORD,
+                session,
+                username=username,
+                role=role,
+                region_code=region,
+                unit_code=unit,
+                display_name=name,
+                password=DEMO_PASSWORD,
             )
         _, token = create_token(session, username=username, name="demo")
         region_row = session.get(Region, region)
         logins.append(
-            DemoLogin(username, role.value, region_row.name if region_row else region,
-                      DEMO_PASSWORD, token)
+            DemoLogin(
+                username,
+                role.value,
+                region_row.name if region_row else region,
+                DEMO_PASSWORD,
+                token,
+            )
         )
     return logins
 
@@ -133,9 +165,12 @@ class _CaseBuilder:
         self.villages = session.scalars(
             select(Region).where(Region.level == Level.village).order_by(Region.code)
         ).all()
-        self.names = {r.code: r.name for r in session.scalars(
-            select(Region).where(Region.level.in_([Level.county, Level.township]))
-        )}
+        self.names = {
+            r.code: r.name
+            for r in session.scalars(
+                select(Region).where(Region.level.in_([Level.county, Level.township]))
+            )
+        }
         self.categories = session.scalars(
             select(Category).where(Category.level == 2).order_by(Category.code)
         ).all()
@@ -152,12 +187,14 @@ class _CaseBuilder:
             if user is None:
                 level = self.session.get(Region, unit.region_code)
                 assert level is not None
-                role = Role.department if unit.kind == UnitKind.department else Role(
-                    level.level
-                )
+                role = Role.department if unit.kind == UnitKind.department else Role(level.level)
                 user = create_user(
-                    self.session, username=username, role=role, region_code=unit.region_code,
-                    unit_code=unit.code, display_name=f"{unit.name}工作人员",
+                    self.session,
+                    username=username,
+                    role=role,
+                    region_code=unit.region_code,
+                    unit_code=unit.code,
+                    display_name=f"{unit.name}工作人员",
                 )
             self.clerks[unit_id] = user
         return self.clerks[unit_id]
@@ -172,8 +209,9 @@ class _CaseBuilder:
         village = rng.choice(self.villages)
         category = rng.choice(self.categories)
         submitted_at = self.now - timedelta(days=rng.uniform(0.2, 120), minutes=rng.randint(0, 600))
-        text = make_text(rng, category_code=category.code, place=self.place(village),
-                         when=submitted_at.date())
+        text = make_text(
+            rng, category_code=category.code, place=self.place(village), when=submitted_at.date()
+        )
         applicant = next((p for p in text.parties if p.role == "applicant"), None)
         data = CaseCreate(
             title=text.title,
@@ -186,7 +224,8 @@ class _CaseBuilder:
             ),
             parties=[
                 PartyIn(role=p.role, name=p.name, phone=p.phone)
-                for p in text.parties if p.role != "applicant"
+                for p in text.parties
+                if p.role != "applicant"
             ],
             category_code=category.code if rng.random() < 0.8 else None,
             channel=rng.choice(["web", "web", "web", "phone", "walk_in", "patrol"]),
@@ -211,8 +250,14 @@ class _CaseBuilder:
         def step(action: Action, actor: User, **body: str) -> None:
             clock[0] = min(clock[0] + timedelta(hours=rng.uniform(1, 40)), self.now)
             assert case.number is not None
-            act_on_case(self.session, actor=actor, number=case.number, action=action,
-                        body=ActionIn(**body), now=clock[0])
+            act_on_case(
+                self.session,
+                actor=actor,
+                number=case.number,
+                action=action,
+                body=ActionIn(**body),
+                now=clock[0],
+            )
 
         if target == "submitted":
             return
@@ -238,20 +283,35 @@ class _CaseBuilder:
         step(Action.start, handler, note="已约见当事人，现场查看")
         if target == "in_progress":
             return
-        step(Action.resolve, handler,
-             outcome="经现场调解，双方达成一致意见，已签订调解协议",
-             reply="您反映的问题已调解处理，双方达成协议，请关注后续履行情况。")
+        step(
+            Action.resolve,
+            handler,
+            outcome="经现场调解，双方达成一致意见，已签订调解协议",
+            reply="您反映的问题已调解处理，双方达成协议，请关注后续履行情况。",
+        )
         if target == "resolved":
             return
         assert case.number is not None
         if target == "reopened":
-            rate_case(self.session, number=case.number, code=case.query_code,
-                      rating=Rating.unsatisfied, comment="对方没有按协议履行", now=clock[0])
+            rate_case(
+                self.session,
+                number=case.number,
+                code=case.query_code,
+                rating=Rating.unsatisfied,
+                comment="对方没有按协议履行",
+                now=clock[0],
+            )
             return
         rating = rng.choices(list(Rating)[:2], [0.8, 0.2])[0]
         if rng.random() < 0.7:
-            rate_case(self.session, number=case.number, code=case.query_code, rating=rating,
-                      comment=None, now=clock[0] + timedelta(hours=2))
+            rate_case(
+                self.session,
+                number=case.number,
+                code=case.query_code,
+                rating=rating,
+                comment=None,
+                now=clock[0] + timedelta(hours=2),
+            )
         else:
             step(Action.confirm, owner, note="回访群众无异议，归档")
 

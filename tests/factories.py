@@ -52,10 +52,22 @@ def make_lane(db: Database, village: str, grid_no: int = 1, lane_no: int = 1) ->
         s.execute(
             insert(Region),
             [
-                {"code": grid, "path": grid, "name": f"第{grid_no}网格", "level": "grid",
-                 "parent_code": village, "households": 40},
-                {"code": lane, "path": lane, "name": f"{lane_no}巷", "level": "lane",
-                 "parent_code": grid, "households": 9},
+                {
+                    "code": grid,
+                    "path": grid,
+                    "name": f"第{grid_no}网格",
+                    "level": "grid",
+                    "parent_code": village,
+                    "households": 40,
+                },
+                {
+                    "code": lane,
+                    "path": lane,
+                    "name": f"{lane_no}巷",
+                    "level": "lane",
+                    "parent_code": grid,
+                    "households": 9,
+                },
             ],
         )
     return lane
@@ -81,12 +93,8 @@ def submit(client: TestClient, **overrides: Any) -> dict[str, Any]:
     return response.json()
 
 
-def act(
-    client: TestClient, staff: Staff, number: str, action: str, **body: Any
-) -> Any:
-    return client.post(
-        f"/api/v1/cases/{number}/actions/{action}", json=body, headers=staff.headers
-    )
+def act(client: TestClient, staff: Staff, number: str, action: str, **body: Any) -> Any:
+    return client.post(f"/api/v1/cases/{number}/actions/{action}", json=body, headers=staff.headers)
 
 
 def count_rows(db: Database, table: str) -> int:

@@ -20,15 +20,29 @@ def test_init_creates_the_schema_and_reference_data_once(tmp_path):
     assert "added 0 regions, 0 units, 0 categories" in again.output
     engine = create_engine(url)
     with engine.connect() as conn:
-        levels = dict(conn.execute(text("SELECT level, count(*) FROM regions GROUP BY level")).all())
+        levels = dict(
+            conn.execute(text("SELECT level, count(*) FROM regions GROUP BY level")).all()
+        )
     engine.dispose()
     assert levels == {"city": 1, "county": 11, "township": 162, "village": 2420}
 
 
 def test_users_add_and_tokens_create_give_working_api_access(client, db):
     r = runner.invoke(
-        cli, ["users", "add", "huatang", "--role", "township", "--region", HUATANG,
-              "--unit", f"C{HUATANG}", "--password", "S3cure-enough!"],
+        cli,
+        [
+            "users",
+            "add",
+            "huatang",
+            "--role",
+            "township",
+            "--region",
+            HUATANG,
+            "--unit",
+            f"C{HUATANG}",
+            "--password",
+            "S3cure-enough!",
+        ],
     )
     assert r.exit_code == 0, r.output
     token = runner.invoke(cli, ["tokens", "create", "huatang"])
@@ -49,15 +63,31 @@ def test_users_add_refuses_bad_input_clearly(db):
     r = runner.invoke(cli, [*ok, "--password", "x"])
     assert r.exit_code == 1
     assert "须指定一个部门单位" in r.output
-    r = runner.invoke(cli, ["users", "add", "town1", "--role", "township", "--region", BEIHU,
-                            "--password", "x"])
+    r = runner.invoke(
+        cli, ["users", "add", "town1", "--role", "township", "--region", BEIHU, "--password", "x"]
+    )
     assert r.exit_code == 1 and "township" in r.output
-    r = runner.invoke(cli, ["users", "add", "town2", "--role", "township", "--region", "431099000000",
-                            "--password", "x"])
+    r = runner.invoke(
+        cli,
+        [
+            "users",
+            "add",
+            "town2",
+            "--role",
+            "township",
+            "--region",
+            "431099000000",
+            "--password",
+            "x",
+        ],
+    )
     assert r.exit_code == 1 and "431099000000" in r.output
-    runner.invoke(cli, ["users", "add", "same", "--role", "county", "--region", BEIHU, "--password", "x"])
-    r = runner.invoke(cli, ["users", "add", "same", "--role", "county", "--region", BEIHU,
-                            "--password", "x"])
+    runner.invoke(
+        cli, ["users", "add", "same", "--role", "county", "--region", BEIHU, "--password", "x"]
+    )
+    r = runner.invoke(
+        cli, ["users", "add", "same", "--role", "county", "--region", BEIHU, "--password", "x"]
+    )
     assert r.exit_code == 1 and "已存在" in r.output
     r = runner.invoke(cli, ["tokens", "create", "ghost"])
     assert r.exit_code == 1

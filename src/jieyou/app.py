@@ -38,9 +38,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == b"content-length" and (
-                not value.isdigit() or int(value) > self.max_bytes
-            ):
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
                 await self._refuse(scope, receive, send)
                 return
         chunks: list[bytes] = []
@@ -95,7 +93,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: ("not_found", "请求的地址不存在"), 405: ("method_not_allowed", "不支持该请求方法")}
+        codes = {
+            404: ("not_found", "请求的地址不存在"),
+            405: ("method_not_allowed", "不支持该请求方法"),
+        }
         code, message = codes.get(exc.status_code, ("http_error", str(exc.detail)))
         return error_response(exc.status_code, code, message)
 

@@ -77,15 +77,15 @@ def demo(
     if not report.logins:
         console.print("demo data already present; nothing added (new tokens: jieyou tokens create)")
         return
-    table = Table(title="Demo staff (password / token)")
-    for col in ("username", "role", "region", "password", "token"):
-        table.add_column(col)
+    # Plain lines, not a table: tokens must be copied whole.
+    console.print("[bold]Demo staff[/bold] (username  role  region  password  token)")
     for login in report.logins:
-        table.add_row(login.username, login.role, login.region_name, login.password, login.token)
-    console.print(table)
+        typer.echo(
+            f"{login.username:<17} {login.role:<11} {login.region_name}\t"
+            f"{login.password}\t{login.token}"
+        )
     console.print(
-        f"grids {report.grids}, lanes {report.lanes}, cases added {report.cases} "
-        f"({report.states})"
+        f"grids {report.grids}, lanes {report.lanes}, cases added {report.cases} ({report.states})"
     )
 
 
@@ -93,7 +93,9 @@ def demo(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (PostgreSQL: one per core)")
+    ] = None,
 ) -> None:
     """Serve the web app and the API (uvicorn)."""
     import uvicorn
@@ -106,7 +108,7 @@ def serve(
         factory=True,
         host=host or settings.server.host,
         port=port or settings.server.port,
-        workers=workers,
+        workers=workers or settings.server.workers,
         log_level="info",
         access_log=False,
     )
@@ -131,8 +133,13 @@ def users_add(
     try:
         with _db().unit_of_work() as session:
             user = create_user(
-                session, username=username, role=role, region_code=region, unit_code=unit,
-                display_name=name, password=password,
+                session,
+                username=username,
+                role=role,
+                region_code=region,
+                unit_code=unit,
+                display_name=name,
+                password=password,
             )
             console.print(f"added user {user.username} ({user.role}, {user.region_code})")
     except JieyouError as exc:

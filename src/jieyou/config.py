@@ -21,6 +21,8 @@ class DatabaseSettings(BaseModel):
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
+    # SQLite has one writer, so keep 1 there; on PostgreSQL run one per core (or more hosts).
+    workers: int = 1
     # Largest request body accepted, in bytes (JSON API; uploads get their own limit later).
     max_body_bytes: int = 1_000_000
 
@@ -45,9 +47,7 @@ class Settings(BaseSettings):
         if self.database_url:
             self.database.url = self.database_url
         if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError(
-                "JIEYOU_SECRET_KEY must be set to a real secret outside development"
-            )
+            raise ValueError("JIEYOU_SECRET_KEY must be set to a real secret outside development")
         return self
 
 

@@ -80,7 +80,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
     )
 
 

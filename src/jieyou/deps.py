@@ -54,7 +54,9 @@ class Work:
 
     def _run(self, fn: Callable[[Session, User], T], required: bool) -> T:
         if required and self.token is None:
-            raise Unauthenticated("需要登录：请在 Authorization 头中提供令牌", code="token_required")
+            raise Unauthenticated(
+                "需要登录：请在 Authorization 头中提供令牌", code="token_required"
+            )
         with self.database.unit_of_work(write=self.write) as session:
             actor = user_for_token(session, self.token) if self.token else None
             return fn(session, actor)  # type: ignore[arg-type]

@@ -10,8 +10,10 @@ from tests.factories import CITY, act, case_body, count_rows, make_staff, submit
 
 def _refused(client, db, body=None, **kwargs):
     cases, events = count_rows(db, "cases"), count_rows(db, "case_events")
-    r = client.post("/api/v1/cases", json=body, **kwargs) if body is not None else client.post(
-        "/api/v1/cases", **kwargs
+    r = (
+        client.post("/api/v1/cases", json=body, **kwargs)
+        if body is not None
+        else client.post("/api/v1/cases", **kwargs)
     )
     assert count_rows(db, "cases") == cases
     assert count_rows(db, "case_events") == events
@@ -32,7 +34,11 @@ def test_missing_description_names_the_field(client, db):
 @pytest.mark.parametrize(
     ("override", "field", "fragment"),
     [
-        ({"submitter": {"name": "李秀英", "phone": "12345"}}, "submitter.phone", "手机号码格式不正确"),
+        (
+            {"submitter": {"name": "李秀英", "phone": "12345"}},
+            "submitter.phone",
+            "手机号码格式不正确",
+        ),
         ({"submitter": {"name": "李秀英"}}, "submitter.phone", "必须填写"),
         ({"description": "太吵"}, "description", "至少 5 个字符"),
         ({"description": "吵" * 5001}, "description", "最多 5000 个字符"),
@@ -64,7 +70,9 @@ def test_unknown_region_and_category_are_refused(client, db):
 
 
 def test_body_that_is_not_json_is_a_400(client, db):
-    r = _refused(client, db, content=b'{"description": "abc', headers={"Content-Type": "application/json"})
+    r = _refused(
+        client, db, content=b'{"description": "abc', headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "malformed_json"
 
@@ -111,7 +119,8 @@ def test_action_input_errors(client, db):
     r = act(client, admin, number, "reject")  # no reason
     assert r.status_code == 422 and r.json()["error"]["field"] == "reason"
     r = client.post(
-        f"/api/v1/cases/{number}/actions/accept", content=b"not json",
+        f"/api/v1/cases/{number}/actions/accept",
+        content=b"not json",
         headers={**admin.headers, "Content-Type": "application/json"},
     )
     assert r.status_code == 400
@@ -151,9 +160,17 @@ def test_unknown_paths_and_methods_answer_json(client):
 
 def test_rating_needs_the_right_code_and_a_known_rating(client, db):
     created = submit(client)
-    r = client.post(f"/api/v1/track/{created['number']}/rating", json={"code": "WRONG1", "rating": "satisfied"})
+    r = client.post(
+        f"/api/v1/track/{created['number']}/rating", json={"code": "WRONG1", "rating": "satisfied"}
+    )
     assert r.status_code == 404
-    r = client.post(f"/api/v1/track/{created['number']}/rating", json={"code": created["query_code"], "rating": "great"})
+    r = client.post(
+        f"/api/v1/track/{created['number']}/rating",
+        json={"code": created["query_code"], "rating": "great"},
+    )
     assert r.status_code == 422
-    r = client.post(f"/api/v1/track/{created['number']}/rating", json={"code": created["query_code"], "rating": "satisfied"})
+    r = client.post(
+        f"/api/v1/track/{created['number']}/rating",
+        json={"code": created["query_code"], "rating": "satisfied"},
+    )
     assert r.status_code == 409  # not resolved yet

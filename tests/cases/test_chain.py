@@ -94,9 +94,7 @@ def test_a_deleted_last_event_is_caught_by_the_case_head(client, db, connection)
 
 def test_a_status_changed_without_an_event_is_caught(client, db, connection):
     number = _case_with_history(client, db)
-    connection.execute(
-        text("UPDATE cases SET status = 'closed' WHERE number = :n"), {"n": number}
-    )
+    connection.execute(text("UPDATE cases SET status = 'closed' WHERE number = :n"), {"n": number})
     result = _verify()
     assert result.exit_code == 1
     assert "case status differs from its history" in result.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from jieyou.accounts.models import Role
@@ -21,7 +23,11 @@ from tests.factories import (
 
 
 def test_grievance_goes_from_submission_to_closure_through_every_step(client, db):
-    created = submit(client, category_code="0201", description="在华塘镇工地做了三个月小工，老板拖欠工资一万二千元，多次讨要无果。")
+    created = submit(
+        client,
+        category_code="0201",
+        description="在华塘镇工地做了三个月小工，老板拖欠工资一万二千元，多次讨要无果。",
+    )
     number, code = created["number"], created["query_code"]
     assert created["status"] == "submitted"
     assert number.startswith("JY") and len(code) == 6
@@ -40,7 +46,14 @@ def test_grievance_goes_from_submission_to_closure_through_every_step(client, db
     assert r.json()["status"] == "assigned"
     assert r.json()["assigned_unit"]["name"] == "北湖区人力资源和社会保障局"
     assert act(client, dept, number, "start").json()["status"] == "in_progress"
-    r = act(client, dept, number, "resolve", outcome="责令企业支付欠薪12000元", reply="已督促老板结清工资")
+    r = act(
+        client,
+        dept,
+        number,
+        "resolve",
+        outcome="责令企业支付欠薪12000元",
+        reply="已督促老板结清工资",
+    )
     assert r.json()["status"] == "resolved"
     assert r.json()["reply"] == "已督促老板结清工资"
 
@@ -54,17 +67,32 @@ def test_grievance_goes_from_submission_to_closure_through_every_step(client, db
 
     events = client.get(f"/api/v1/cases/{number}/events", headers=county.headers).json()
     assert [e["action"] for e in events] == [
-        "submit", "accept", "assign", "start", "resolve", "confirm"
+        "submit",
+        "accept",
+        "assign",
+        "start",
+        "resolve",
+        "confirm",
     ]
     assert [e["to_status"] for e in events] == [
-        "submitted", "accepted", "assigned", "in_progress", "resolved", "closed"
+        "submitted",
+        "accepted",
+        "assigned",
+        "in_progress",
+        "resolved",
+        "closed",
     ]
     assert [e["actor"] for e in events] == [
-        "resident", "beihu", "beihu", "beihu_rsj", "beihu_rsj", "resident"
+        "resident",
+        "beihu",
+        "beihu",
+        "beihu_rsj",
+        "beihu_rsj",
+        "resident",
     ]
     # Each event carries its predecessor's hash.
     assert events[0]["prev_hash"] == "0" * 64
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in pairwise(events):
         assert after["prev_hash"] == before["hash"]
     assert events[0]["at"].endswith("+08:00")
 
@@ -110,7 +138,8 @@ def test_unsatisfied_rating_reopens_the_case_for_rework(client, db):
     assert r.json()["can_rate"] is False
     # Rating again before it is resolved is refused.
     again = client.post(
-        f"/api/v1/track/{number}/rating", json={"code": created["query_code"], "rating": "satisfied"}
+        f"/api/v1/track/{number}/rating",
+        json={"code": created["query_code"], "rating": "satisfied"},
     )
     assert again.status_code == 409
     assert act(client, admin, number, "resolve", outcome="已拆除").json()["status"] == "resolved"

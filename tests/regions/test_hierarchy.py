@@ -36,14 +36,18 @@ def test_generated_grids_and_lanes_have_derived_codes_and_are_idempotent(db):
 def test_subtree_query_uses_an_index(db, connection):
     if connection.dialect.name == "sqlite":
         plan = connection.execute(
-            text("EXPLAIN QUERY PLAN SELECT * FROM cases WHERE region_path >= '431002101' "
-                 "AND region_path < '431002101:'")
+            text(
+                "EXPLAIN QUERY PLAN SELECT * FROM cases WHERE region_path >= '431002101' "
+                "AND region_path < '431002101:'"
+            )
         ).all()
         assert "ix_cases_region_path_created_at" in " ".join(str(row) for row in plan)
     else:
         connection.execute(text("SET LOCAL enable_seqscan = off"))
         plan = connection.execute(
-            text("EXPLAIN SELECT * FROM cases WHERE region_path >= '431002101' "
-                 "AND region_path < '431002101:'")
+            text(
+                "EXPLAIN SELECT * FROM cases WHERE region_path >= '431002101' "
+                "AND region_path < '431002101:'"
+            )
         ).all()
         assert "ix_cases_region_path_created_at" in " ".join(str(row) for row in plan)

@@ -21,7 +21,7 @@ from jieyou.routing.service import require_unit
 
 _hasher = PasswordHash.recommended()  # argon2id
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,39}$")
-TOKEN_PREFIX = "jy_"
+TOKEN_PREFIX = "jy_"  # noqa: S105 - a prefix, not a secret
 
 # The region level each role lives at (admin and department accept any level).
 ROLE_LEVELS: dict[Role, set[Level]] = {

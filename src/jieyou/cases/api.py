@@ -31,9 +31,7 @@ Number = Annotated[str, Path(max_length=24, description="诉求编号，如 JY20
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
 async def create_case(body: CaseCreate, work: UnitOfWork) -> CaseCreated:
     """Submit a grievance. Public; staff with a token may also set the channel."""
-    return await work.public(
-        lambda s, actor: views.created(submit_case(s, data=body, actor=actor))
-    )
+    return await work.public(lambda s, actor: views.created(submit_case(s, data=body, actor=actor)))
 
 
 @router.get("/cases", response_model=CasePage)
@@ -52,8 +50,16 @@ async def list_cases(
     """Cases in the caller's scope, newest first. ``status`` may be a comma list."""
     return await work.staff(
         lambda s, actor: views.case_page(
-            s, actor, statuses=status_, region=region, category=category, unit=unit,
-            created_from=created_from, created_to=created_to, q=q, page=page,
+            s,
+            actor,
+            statuses=status_,
+            region=region,
+            category=category,
+            unit=unit,
+            created_from=created_from,
+            created_to=created_to,
+            q=q,
+            page=page,
             page_size=page_size,
         )
     )

@@ -12,7 +12,7 @@ Two questions, answered only here:
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, select, union
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import Role, User
@@ -41,16 +41,21 @@ SEES_EVERYTHING = frozenset({Role.admin, Role.city})
 
 
 def scope_clause(actor: User) -> ColumnElement[bool] | None:
-    """SQL for "cases this user may see"; None means no restriction."""
+    """SQL for "cases this user may see"; None means no restriction.
+
+    Written as ``id IN (a UNION b UNION c)`` rather than ``a OR b OR c``: each branch is one
+    index lookup, and planners (SQLite above all) otherwise trade the region range scan for a
+    status or date index and read the whole table.
+    """
     role = Role(actor.role)
     if role in SEES_EVERYTHING:
         return None
-    dispatched = [Case.assigned_user_id == actor.id]
+    branches = [select(Case.id).where(Case.assigned_user_id == actor.id)]
     if actor.unit_id is not None:
-        dispatched.append(Case.assigned_unit_id == actor.unit_id)
-    if role == Role.department:
-        return or_(*dispatched) if dispatched else false()
-    return or_(subtree_clause(Case.region_path, actor.region_path), *dispatched)
+        branches.append(select(Case.id).where(Case.assigned_unit_id == actor.unit_id))
+    if role != Role.department:
+        branches.append(select(Case.id).where(subtree_clause(Case.region_path, actor.region_path)))
+    return Case.id.in_(union(*branches))
 
 
 def scoped(stmt: Select[tuple[Case]], actor: User) -> Select[tuple[Case]]:
@@ -58,9 +63,7 @@ def scoped(stmt: Select[tuple[Case]], actor: User) -> Select[tuple[Case]]:
     return stmt if clause is None else stmt.where(clause)
 
 
-def get_case_for(
-    session: Session, actor: User, number: str, *, for_update: bool = False
-) -> Case:
+def get_case_for(session: Session, actor: User, number: str, *, for_update: bool = False) -> Case:
     """The only way staff code loads a case. Missing and out-of-scope both answer 404."""
     stmt = scoped(select(Case).where(Case.number == number), actor)
     if for_update:

@@ -26,8 +26,14 @@ from jieyou.cases.states import Action, Status, allowed_actions, next_status
 from jieyou.db import utcnow
 from jieyou.errors import IllegalTransition, Invalid, NotFound, NotPermitted
 from jieyou.regions.service import require_region
-from jieyou.routing.models import TIER_LABELS, Tier, Unit, UnitKind
-from jieyou.routing.service import centre_for, higher_tier, owner_for, require_category, require_unit
+from jieyou.routing.models import Tier, Unit, UnitKind
+from jieyou.routing.service import (
+    centre_for,
+    higher_tier,
+    owner_for,
+    require_category,
+    require_unit,
+)
 from jieyou.timefmt import to_local
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -160,7 +166,10 @@ def submit_case(
         last_event_hash="",
         parties=[
             CaseParty(
-                role=p.role.value, name=p.name, phone=p.phone, id_number=p.id_number,
+                role=p.role.value,
+                name=p.name,
+                phone=p.phone,
+                id_number=p.id_number,
                 address=p.address,
             )
             for p in data.parties
@@ -194,27 +203,29 @@ def _require(value: str | None, what: str, field: str) -> str:
     return value
 
 
-def accept_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def accept_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     owner = session.get(Unit, case.owner_unit_id)
     assert owner is not None
-    _record(session, case, Action.accept, actor=actor, now=now, note=body.note,
-            data={"unit": owner.code, "unit_name": owner.name}, is_public=True)
+    _record(
+        session,
+        case,
+        Action.accept,
+        actor=actor,
+        now=now,
+        note=body.note,
+        data={"unit": owner.code, "unit_name": owner.name},
+        is_public=True,
+    )
     case.accepted_at = case.updated_at
 
 
-def reject_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def reject_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "不予受理的理由", "reason")
     _record(session, case, Action.reject, actor=actor, now=now, note=reason, is_public=True)
     case.closed_at = case.updated_at
 
 
-def assign_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def assign_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     if bool(body.unit_code) == bool(body.user):
         raise Invalid("请指定承办单位 unit_code 或承办人 user（二选一）", code="assignee_required")
     owner = session.get(Unit, case.owner_unit_id)
@@ -234,7 +245,9 @@ def assign_case(
             unit.region_path
         )
         if not (within_owner or covering_department):
-            raise Invalid(f"单位 {unit.name} 不能承办本辖区以外的诉求", code="assignee_out_of_scope")
+            raise Invalid(
+                f"单位 {unit.name} 不能承办本辖区以外的诉求", code="assignee_out_of_scope"
+            )
     if user is not None:
         label = unit.name if unit else ROLE_LABELS[Role(user.role)]
     else:
@@ -243,24 +256,37 @@ def assign_case(
     data = {"unit": unit.code if unit else None, "unit_name": label}
     if user is not None:
         data["user"] = user.username
-    _record(session, case, Action.assign, actor=actor, now=now, note=body.note, data=data, is_public=True)
+    _record(
+        session,
+        case,
+        Action.assign,
+        actor=actor,
+        now=now,
+        note=body.note,
+        data=data,
+        is_public=True,
+    )
     case.assigned_unit_id = unit.id if unit else None
     case.assigned_user_id = user.id if user else None
 
 
-def start_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def start_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     _record(session, case, Action.start, actor=actor, now=now, note=body.note, is_public=True)
 
 
-def resolve_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def resolve_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     outcome = _require(body.outcome, "办理结果 (outcome)", "outcome")
     reply = body.reply or outcome
-    _record(session, case, Action.resolve, actor=actor, now=now, note=body.note,
-            data={"outcome": outcome, "reply": reply}, is_public=True)
+    _record(
+        session,
+        case,
+        Action.resolve,
+        actor=actor,
+        now=now,
+        note=body.note,
+        data={"outcome": outcome, "reply": reply},
+        is_public=True,
+    )
     case.outcome = outcome
     case.reply = reply
     case.resolved_at = case.updated_at
@@ -273,46 +299,51 @@ def confirm_case(
     case.closed_at = case.updated_at
 
 
-def reopen_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def reopen_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "重新办理的理由", "reason")
     _record(session, case, Action.reopen, actor=actor, now=now, note=reason, is_public=True)
     case.resolved_at = None
 
 
-def escalate_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def escalate_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "上报的理由", "reason")
     up = higher_tier(Tier(case.tier))
     if up is None:
-        raise IllegalTransition("已在市级处理，无法再上报", allowed=[
-            a.value for a in allowed_actions(case.status) if a != Action.escalate
-        ])
+        raise IllegalTransition(
+            "已在市级处理，无法再上报",
+            allowed=[a.value for a in allowed_actions(case.status) if a != Action.escalate],
+        )
     region = require_region(session, case.region_code)
     new_owner = centre_for(session, region, up)
-    _record(session, case, Action.escalate, actor=actor, now=now, note=reason, is_public=True,
-            data={"from_tier": case.tier, "tier": up.value, "unit": new_owner.code,
-                  "unit_name": new_owner.name})
+    _record(
+        session,
+        case,
+        Action.escalate,
+        actor=actor,
+        now=now,
+        note=reason,
+        is_public=True,
+        data={
+            "from_tier": case.tier,
+            "tier": up.value,
+            "unit": new_owner.code,
+            "unit_name": new_owner.name,
+        },
+    )
     case.tier = up.value
     case.owner_unit_id = new_owner.id
     case.assigned_unit_id = None
     case.assigned_user_id = None
 
 
-def return_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def return_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "退回的理由", "reason")
     _record(session, case, Action.return_, actor=actor, now=now, note=reason)
     case.assigned_unit_id = None
     case.assigned_user_id = None
 
 
-def comment_case(
-    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
-) -> None:
+def comment_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     _require(body.note, "备注内容 (note)", "note")
     _record(session, case, Action.comment, actor=actor, now=now, note=body.note)
 
@@ -337,8 +368,11 @@ def parse_action(name: str) -> Action:
     except ValueError:
         action = None
     if action is None or action not in ACTION_HANDLERS:
-        raise NotFound(f"没有名为“{name}”的操作", code="unknown_action",
-                       actions=[a.value for a in ACTION_HANDLERS])
+        raise NotFound(
+            f"没有名为“{name}”的操作",
+            code="unknown_action",
+            actions=[a.value for a in ACTION_HANDLERS],
+        )
     return action
 
 
@@ -391,13 +425,30 @@ def rate_case(
         raise IllegalTransition("诉求办结后才能评价", allowed=[])
     body = ActionIn(note=comment)
     if rating == Rating.unsatisfied:
-        _record(session, case, Action.reopen, actor=None, actor_kind="resident",
-                note=comment or "群众对办理结果不满意", data={"rating": rating.value},
-                is_public=True, now=now)
+        _record(
+            session,
+            case,
+            Action.reopen,
+            actor=None,
+            actor_kind="resident",
+            note=comment or "群众对办理结果不满意",
+            data={"rating": rating.value},
+            is_public=True,
+            now=now,
+        )
         case.resolved_at = None
     else:
-        _record(session, case, Action.confirm, actor=None, actor_kind="resident",
-                note=body.note, data={"rating": rating.value}, is_public=True, now=now)
+        _record(
+            session,
+            case,
+            Action.confirm,
+            actor=None,
+            actor_kind="resident",
+            note=body.note,
+            data={"rating": rating.value},
+            is_public=True,
+            now=now,
+        )
         case.closed_at = case.updated_at
     case.rating = rating.value
     case.rating_comment = comment
@@ -425,5 +476,3 @@ def verify_all_chains(session: Session) -> tuple[int, list[ChainBreak]]:
     for ev in repository.orphan_events(session):
         breaks.append(ChainBreak(f"#{ev.case_id}", ev.id, ev.seq, "event of a deleted case"))
     return checked, breaks
-
-

@@ -51,9 +51,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     **{(status, A.comment): status for status in Status},
 }
 
-OPEN_STATUSES = frozenset(
-    {S.submitted, S.accepted, S.assigned, S.in_progress}
-)
+OPEN_STATUSES = frozenset({S.submitted, S.accepted, S.assigned, S.in_progress})
 TERMINAL_STATUSES = frozenset({S.closed, S.rejected})
 
 STATUS_LABELS: dict[Status, str] = {

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
-from jieyou.cases.models import Case, CaseEvent, CaseParty
 from jieyou.cases import repository
+from jieyou.cases.models import Case, CaseEvent, CaseParty
 from jieyou.cases.permissions import can_act, get_case_for
 from jieyou.cases.schemas import (
     CaseCreated,
@@ -24,8 +24,8 @@ from jieyou.cases.schemas import (
     TrackRead,
     UnitRef,
 )
-from jieyou.cases.states import ACTION_LABELS, STATUS_LABELS, Action, Status, allowed_actions
 from jieyou.cases.service import case_for_resident
+from jieyou.cases.states import ACTION_LABELS, STATUS_LABELS, Action, Status, allowed_actions
 from jieyou.errors import Invalid
 from jieyou.regions.models import Region
 from jieyou.routing.models import Category, Unit
@@ -43,9 +43,7 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
     owner = _unit_ref(session, case.owner_unit_id)
     assert owner is not None and case.number is not None
     assignee = session.get(User, case.assigned_user_id) if case.assigned_user_id else None
-    actions = [
-        a.value for a in allowed_actions(case.status) if can_act(session, actor, case, a)
-    ]
+    actions = [a.value for a in allowed_actions(case.status) if can_act(session, actor, case, a)]
     return CaseRead(
         number=case.number,
         status=case.status,
@@ -68,8 +66,9 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
         assigned_user=assignee.username if assignee else None,
         submitter={"name": case.submitter_name, "phone": case.submitter_phone},
         parties=[
-            PartyRead(role=p.role, name=p.name, phone=p.phone, id_number=p.id_number,
-                      address=p.address)
+            PartyRead(
+                role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, address=p.address
+            )
             for p in parties
         ],
         outcome=case.outcome,
@@ -248,7 +247,9 @@ def case_page(
         q=q.strip() if q and q.strip() else None,
     )
     total, rows = repository.list_cases(session, actor, flt, page=page, page_size=page_size)
-    unit_ids = {c.owner_unit_id for c in rows} | {c.assigned_unit_id for c in rows if c.assigned_unit_id}
+    unit_ids = {c.owner_unit_id for c in rows} | {
+        c.assigned_unit_id for c in rows if c.assigned_unit_id
+    }
     codes: dict[int, str] = {}
     if unit_ids:
         rows_ = session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids)))

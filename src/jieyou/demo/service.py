@@ -70,7 +70,7 @@ DEMO_STAFF: list[tuple[str, Role, str, str | None, str]] = [
     ),
     ("renyi", Role.township, "431021102000", centre_code("431021102000"), "仁义镇综治中心 曹主任"),
     ("wushan", Role.village, "431002101201", centre_code("431002101201"), "吴山村 李书记"),
-    ("wushan_lane", Role.lane_chief, "43100210120101", None, "吴山村1片1巷 巷长何大姐"),
+    ("wushan_lane", Role.lane_chief, "4310021012010101", None, "吴山村1片1巷 巷长何大姐"),
     (
         "beihu_rsj",
         Role.department,
@@ -174,6 +174,10 @@ class _CaseBuilder:
         self.categories = session.scalars(
             select(Category).where(Category.level == 2).order_by(Category.code)
         ).all()
+        self.village_of = {v.path: v for v in self.villages}
+        self.wushan_lanes = session.scalars(
+            select(Region).where(Region.level == Level.lane, Region.code.like("431002101201%"))
+        ).all()
         self.clerks: dict[int, User] = {}
         self.now = utcnow()
 
@@ -182,7 +186,7 @@ class _CaseBuilder:
         if unit_id not in self.clerks:
             unit = self.session.get(Unit, unit_id)
             assert unit is not None
-            username = f"u{unit.id}"
+            username = f"clerk{unit.id}"
             user = self.session.scalar(select(User).where(User.username == username))
             if user is None:
                 level = self.session.get(Region, unit.region_code)
@@ -204,9 +208,24 @@ class _CaseBuilder:
         town = self.names.get(village.path[:9].ljust(12, "0"), "")
         return f"{county}{town}{village.name}"
 
+    def pick_region(self) -> Region:
+        """Spread over the whole city, but with enough cases where the demo logins work
+        (吴山村 and its lanes, 华塘镇, 仁义镇) that every login has something to do."""
+        roll = self.rng.random()
+        if roll < 0.05 and self.wushan_lanes:
+            return self.rng.choice(self.wushan_lanes)
+        if roll < 0.12:
+            return next(v for v in self.villages if v.code == "431002101201")
+        if roll < 0.30:
+            return self.rng.choice([v for v in self.villages if v.path.startswith("431002101")])
+        if roll < 0.42:
+            return self.rng.choice([v for v in self.villages if v.path.startswith("431021102")])
+        return self.rng.choice(self.villages)
+
     def build(self) -> str:
         rng = self.rng
-        village = rng.choice(self.villages)
+        region = self.pick_region()
+        village = self.village_of[region.path[:12]]
         category = rng.choice(self.categories)
         submitted_at = self.now - timedelta(days=rng.uniform(0.2, 120), minutes=rng.randint(0, 600))
         text = make_text(
@@ -216,7 +235,7 @@ class _CaseBuilder:
         data = CaseCreate(
             title=text.title,
             description=text.description,
-            region_code=village.code,
+            region_code=region.code,
             address=f"{village.name}{rng.randint(1, 12)}组{rng.randint(1, 60)}号",
             submitter=Submitter(
                 name=applicant.name if applicant else random_name(rng),

@@ -54,9 +54,7 @@ def generate_grids_and_lanes(session: Session, *, seed: int = 7) -> tuple[int, i
     villages = session.scalars(
         select(Region).where(Region.level == Level.village).order_by(Region.code)
     ).all()
-    with_grids = set(
-        session.scalars(select(Region.parent_code).where(Region.level == Level.grid))
-    )
+    with_grids = set(session.scalars(select(Region.parent_code).where(Region.level == Level.grid)))
     rows: list[dict[str, object]] = []
     grids = lanes = 0
     for village in villages:

@@ -21,7 +21,12 @@ class Tier(StrEnum):
 
 
 TIER_ORDER = list(Tier)
-TIER_LABELS = {Tier.village: "村级", Tier.township: "乡镇级", Tier.county: "县级", Tier.city: "市级"}
+TIER_LABELS = {
+    Tier.village: "村级",
+    Tier.township: "乡镇级",
+    Tier.county: "县级",
+    Tier.city: "市级",
+}
 
 
 def tier_of_level(level: str) -> Tier:

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 from jieyou.errors import Invalid
 from jieyou.regions.models import PATH_LENGTH, Level, Region
 from jieyou.routing.departments import DEPARTMENTS
-from jieyou.routing.models import TIER_LABELS, TIER_ORDER, Category, Tier, Unit, UnitKind, tier_of_level
+from jieyou.routing.models import (
+    TIER_LABELS,
+    TIER_ORDER,
+    Category,
+    Tier,
+    Unit,
+    UnitKind,
+    tier_of_level,
+)
 
 CENTRE_SUFFIX = {
     Level.city: "矛盾纠纷调处化解中心",
@@ -57,14 +65,27 @@ def load_units(session: Session) -> int:
     for region in regions:
         level = Level(region.level)
         if level == Level.village:
-            name = region.name + ("委员会" if region.name.endswith(("村", "社区")) else "村(居)委会")
+            name = region.name + (
+                "委员会" if region.name.endswith(("村", "社区")) else "村(居)委会"
+            )
             add(centre_code(region.code), name, UnitKind.committee, region, None)
             continue
-        add(centre_code(region.code), region.name + CENTRE_SUFFIX[level], UnitKind.centre, region, None)
+        add(
+            centre_code(region.code),
+            region.name + CENTRE_SUFFIX[level],
+            UnitKind.centre,
+            region,
+            None,
+        )
         if level in (Level.city, Level.county):
             for key, dept_name in DEPARTMENTS.items():
-                add(department_code(region.code, key), region.name + dept_name,
-                    UnitKind.department, region, key)
+                add(
+                    department_code(region.code, key),
+                    region.name + dept_name,
+                    UnitKind.department,
+                    region,
+                    key,
+                )
     if rows:
         session.execute(insert(Unit), rows)
     return len(rows)

@@ -33,6 +33,7 @@ migrate: env
 	$(UVR) jieyou db upgrade
 
 bench: env
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(UVR) python benchmarks/intake.py
 
 clean:

@@ -14,16 +14,18 @@ UVR = $$(command -v uv || echo "$(PY_BIN)/uv") run --frozen
 
 run: env
 	@mkdir -p var
-	$(UVR) jieyou init
-	$(UVR) jieyou demo --cases 600 --if-empty
-	$(UVR) jieyou serve --host 127.0.0.1 --port 8000
+	@$(UVR) jieyou init
+	@$(UVR) jieyou demo --cases 600 --if-empty
+	@echo "Serving on http://127.0.0.1:8000 (API docs: /docs)"
+	@$(UVR) jieyou serve --host 127.0.0.1 --port 8000
 
 test: env lint
-	$(UVR) pytest
+	@$(UVR) pytest
 
 lint: env
-	$(UVR) ruff check src tests benchmarks migrations
-	$(UVR) ruff format --check src tests benchmarks migrations
+	@$(UVR) ruff check src tests benchmarks migrations
+	@$(UVR) ruff format --check src tests benchmarks migrations
+	@$(UVR) mypy src
 
 fmt: env
 	$(UVR) ruff format src tests benchmarks migrations

@@ -33,3 +33,15 @@ def test_demo_if_empty_leaves_existing_data_alone(db):
     load_demo(db, cases=5, seed=1)
     again = load_demo(db, cases=5, seed=1, if_empty=True)
     assert again.cases == 0 and again.logins == []
+
+
+def test_demo_history_never_lies_in_the_future(db):
+    from sqlalchemy import func, select
+
+    from jieyou.cases.models import CaseEvent
+    from jieyou.db import utcnow
+
+    load_demo(db, cases=40, seed=5)
+    with db.unit_of_work(write=False) as s:
+        latest = s.scalar(select(func.max(CaseEvent.at)))
+    assert latest is not None and latest <= utcnow()

@@ -8,7 +8,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, status
+from sqlalchemy.orm import Session
 
+from jieyou.accounts.models import User
 from jieyou.cases import views
 from jieyou.cases.schemas import (
     ActionIn,
@@ -86,7 +88,7 @@ async def post_action(
     """Take one action of the state machine. 409 with ``allowed`` if the state forbids it."""
     verb = parse_action(action)
 
-    def run(s, actor):  # type: ignore[no-untyped-def]
+    def run(s: Session, actor: User) -> CaseRead:
         case = act_on_case(s, actor=actor, number=number, action=verb, body=body or ActionIn())
         return views.case_view(s, actor, case)
 
@@ -105,7 +107,7 @@ async def track(
 async def rate(number: Number, body: RatingIn, work: UnitOfWork) -> TrackRead:
     """Public: rate a resolved case. ``unsatisfied`` reopens it."""
 
-    def run(s, _):  # type: ignore[no-untyped-def]
+    def run(s: Session, _: User | None) -> TrackRead:
         rate_case(s, number=number, code=body.code, rating=body.rating, comment=body.comment)
         return views.track(s, number=number, code=body.code)
 

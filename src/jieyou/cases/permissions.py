@@ -58,7 +58,7 @@ def scope_clause(actor: User) -> ColumnElement[bool] | None:
     return Case.id.in_(union(*branches))
 
 
-def scoped(stmt: Select[tuple[Case]], actor: User) -> Select[tuple[Case]]:
+def scoped(stmt: Select[Case], actor: User) -> Select[Case]:
     clause = scope_clause(actor)
     return stmt if clause is None else stmt.where(clause)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
 
@@ -49,14 +49,17 @@ def seed_cases(
     case_id, event_id, done = start_id, start_event, 0
     while done < count:
         n = min(batch, count - done)
-        cases, events = [], []
+        cases: list[dict[str, object]] = []
+        events: list[dict[str, object]] = []
         for _ in range(n):
             code, path = rng.choice(villages)
             owner = township_units[centre_code(path[:9].ljust(12, "0"))]
             created = now - timedelta(seconds=rng.randint(60, 365 * 86400))
             number = format_number(case_id, created)
             status = rng.choices(statuses, weights)[0]
-            chain = [("submit", None, "submitted", created, "resident")]
+            chain: list[tuple[str, str | None, str, datetime, str]] = [
+                ("submit", None, "submitted", created, "resident")
+            ]
             if status != "submitted":
                 chain.append(("accept", "submitted", status, created + timedelta(hours=3), "u1"))
             prev = GENESIS

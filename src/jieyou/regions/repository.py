@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from jieyou.regions.models import Region
 
 
-def subtree_clause(column: object, path: str) -> ColumnElement[bool]:
+def subtree_clause(column: QueryableAttribute[str], path: str) -> ColumnElement[bool]:
     """``column`` starts with ``path``: a range scan on a byte-ordered index.
 
     Paths are digits only, and ``:`` sorts right after ``9``, so ``[path, path + ":")`` is
     exactly the set of strings with that prefix.
     """
-    return and_(column >= path, column < path + ":")  # type: ignore[operator]
+    return and_(column >= path, column < path + ":")
 
 
 def get(session: Session, code: str) -> Region | None:

@@ -174,3 +174,11 @@ def test_rating_needs_the_right_code_and_a_known_rating(client, db):
         json={"code": created["query_code"], "rating": "satisfied"},
     )
     assert r.status_code == 409  # not resolved yet
+    r = client.post(f"/api/v1/track/{created['number']}/rating", json={"rating": "satisfied"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "code"
+    r = client.post(
+        f"/api/v1/track/{created['number']}/rating",
+        params={"code": created["query_code"]},
+        json={"rating": "satisfied"},
+    )
+    assert r.status_code == 409  # the code in the query string is accepted too

@@ -24,6 +24,7 @@ from jieyou.cases.schemas import (
 )
 from jieyou.cases.service import act_on_case, parse_action, rate_case, submit_case
 from jieyou.deps import UnitOfWork
+from jieyou.errors import Invalid
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -104,11 +105,20 @@ async def track(
 
 
 @router.post("/track/{number}/rating", response_model=TrackRead)
-async def rate(number: Number, body: RatingIn, work: UnitOfWork) -> TrackRead:
-    """Public: rate a resolved case. ``unsatisfied`` reopens it."""
+async def rate(
+    number: Number,
+    body: RatingIn,
+    work: UnitOfWork,
+    code: Annotated[str | None, Query(max_length=12)] = None,
+) -> TrackRead:
+    """Public: rate a resolved case. ``unsatisfied`` reopens it. The query code goes in the
+    body or in ``?code=``."""
+    query_code = body.code or code
+    if not query_code:
+        raise Invalid("请提供查询码 code", code="missing_field", field="code")
 
     def run(s: Session, _: User | None) -> TrackRead:
-        rate_case(s, number=number, code=body.code, rating=body.rating, comment=body.comment)
-        return views.track(s, number=number, code=body.code)
+        rate_case(s, number=number, code=query_code, rating=body.rating, comment=body.comment)
+        return views.track(s, number=number, code=query_code)
 
     return await work.public(run)

@@ -200,6 +200,8 @@ class TrackRead(BaseModel):
 
 
 class RatingIn(Strict):
-    code: str = Field(min_length=1, max_length=12)
+    code: str | None = Field(
+        default=None, min_length=1, max_length=12, description="查询码，也可放在 ?code="
+    )
     rating: Rating
     comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None

@@ -87,7 +87,7 @@ def prepare(url: str, stored: int) -> tuple[str, str, list[str], list[str]]:
     return admin, town, numbers, villages[::10]
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "JIEYOU_DATABASE_URL": url}
     proc = subprocess.Popen(
         [
@@ -97,8 +97,6 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
             "serve",
             "--port",
             str(port),
-            "--workers",
-            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -150,15 +148,30 @@ class Wrk:
     errors: int
 
 
-def wrk(base: str, script: str, *, seconds: int, connections: int, tmp: Path) -> Wrk:
+def wrk(bases: list[str], script: str, *, seconds: int, connections: int, tmp: Path) -> Wrk:
+    """One wrk per server process, run at once, connections split between them (what a proxy
+    in front of several app processes does). Rates add up; latencies are the worst of them."""
     lua = tmp / f"s{abs(hash(script))}.lua"
     lua.write_text(script, encoding="utf-8")
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(lua), base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    share = max(1, connections // len(bases))
+    procs = [
+        subprocess.Popen(
+            ["wrk", "-t1", f"-c{share}", f"-d{seconds}s", "--latency", "-s", str(lua), base],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for base in bases
+    ]
+    parts = [_parse(proc.communicate()[0]) for proc in procs]
+    return Wrk(
+        sum(p.rate for p in parts),
+        max(p.p50 for p in parts),
+        max(p.p99 for p in parts),
+        sum(p.errors for p in parts),
+    )
+
+
+def _parse(out: str) -> Wrk:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -179,10 +192,10 @@ def lua_list(items: list[str]) -> str:
 def run(engine: str, url: str, args: argparse.Namespace, tmp: Path) -> Result:
     console.print(f"[bold]{engine}[/bold]: preparing {args.stored:,} stored cases")
     admin, town, numbers, villages = prepare(url, args.stored)
-    port = free_port()
-    workers = args.sqlite_workers if engine == "sqlite" else args.pg_workers
-    server = start_server(url, port, workers)
-    base = f"http://127.0.0.1:{port}"
+    processes = args.sqlite_processes if engine == "sqlite" else args.pg_processes
+    ports = [free_port() for _ in range(processes)]
+    servers = [start_server(url, port) for port in ports]
+    base = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         submit = wrk(
             base,
@@ -213,8 +226,9 @@ def run(engine: str, url: str, args: argparse.Namespace, tmp: Path) -> Result:
             tmp=tmp,
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     return Result(engine, args.stored, submit, get, listed)
 
 
@@ -237,13 +251,13 @@ def main() -> None:
     parser.add_argument("--read-seconds", type=int, default=10)
     parser.add_argument("--read-concurrency", type=int, default=4)
     parser.add_argument(
-        "--sqlite-workers",
+        "--sqlite-processes",
         type=int,
         default=1,
         help="server processes on SQLite (one writer: 1 is right)",
     )
     parser.add_argument(
-        "--pg-workers",
+        "--pg-processes",
         type=int,
         default=2,
         help="server processes on PostgreSQL (stateless: one per core)",
@@ -273,8 +287,9 @@ def main() -> None:
                 admin.dispose()
 
     table = Table(
-        title=f"Jieyou over HTTP on loopback (wrk; server processes: SQLite {args.sqlite_workers}, "
-        f"PostgreSQL {args.pg_workers}; {args.concurrency} concurrent submitters, "
+        title="Jieyou over HTTP on loopback (wrk; server processes: "
+        f"SQLite {args.sqlite_processes}, "
+        f"PostgreSQL {args.pg_processes}; {args.concurrency} concurrent submitters, "
         f"{args.read_concurrency} concurrent readers)"
     )
     for col in (

@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PY_BIN := $(shell python3 -c 'import sys,os; print(os.path.dirname(sys.executable))')
 export JIEYOU_DATABASE_URL ?= sqlite:///var/jieyou.db
 
-.PHONY: env run test lint fmt migrate bench vendor clean
+.PHONY: env run test lint fmt migrate bench model clean
 
 env:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet uv
@@ -36,7 +36,15 @@ migrate: env
 
 bench: env
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+	@$$(command -v uv || echo "$(PY_BIN)/uv") sync --frozen --quiet --group bench
 	$(UVR) python benchmarks/intake.py
+	$(UVR) python benchmarks/classify.py
+	$(UVR) python benchmarks/risk.py
+
+# Rebuild the classifier shipped in the package from the labelled messages in ../shared.
+model: env
+	$(UVR) python -m jieyou.classify.cli train --data ../shared/data/messages/train.csv \
+		--out src/jieyou/classify/default_model
 
 clean:
 	rm -rf .venv var .pytest_cache

@@ -116,6 +116,8 @@ ACTION_BODIES: dict[str, dict[str, str]] = {
     "escalate": {"reason": "需上级协调"},
     "return": {"reason": "不属于本单位职责"},
     "comment": {"note": "电话回访"},
+    "categorize": {"category_code": "0802"},
+    "merge": {"into": "JY20990101999999"},
 }
 
 # A path from submission to each state, as actions an admin can take.

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jieyou.alerts.api import router as alerts_router
 from jieyou.cases.api import router as cases_router
 from jieyou.config import Settings, get_settings
 from jieyou.db import Database, get_database
@@ -110,5 +111,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return {"status": "ok"}
 
     app.include_router(cases_router)
+    app.include_router(alerts_router)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
     return app

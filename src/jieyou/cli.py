@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jieyou.accounts.models import Role
+from jieyou.classify.cli import model_app
 from jieyou.db import Database, get_database, is_sqlite, set_database
 from jieyou.errors import JieyouError
 
@@ -23,6 +24,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(model_app, name="model", help="Train and evaluate the text classifier.")
 
 console = Console()
 err = Console(stderr=True)
@@ -195,6 +197,51 @@ def audit_verify() -> None:
         typer.echo(f"BROKEN case {b.case_number} {where}: {b.reason}", err=True)
     typer.echo(f"{len(breaks)} problem(s) in {checked} cases", err=True)
     raise typer.Exit(code=1)
+
+
+@app.command()
+def classify(
+    text: Annotated[str | None, typer.Argument(help="Text to classify")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="One text per line; '-' reads standard input")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+    model: Annotated[Path | None, typer.Option(help="Model directory (default: shipped)")] = None,
+) -> None:
+    """Category, confidence, top 3 and risk for TEXT, or for every line of --file, in order."""
+    import json
+
+    from jieyou.alerts.risk import assess
+    from jieyou.classify.model import TextClassifier
+    from jieyou.classify.store import default_model
+
+    if (text is None) == (file is None):
+        err.print("give either TEXT or --file")
+        raise typer.Exit(code=2)
+    classifier = TextClassifier.load(model) if model else default_model()
+    if classifier is None:
+        err.print("no model: run `make model` or pass --model")
+        raise typer.Exit(code=1)
+    if file is not None and str(file) == "-":
+        lines = [line.rstrip("\n") for line in sys.stdin]
+    elif file is not None:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    else:
+        lines = [text or ""]
+    predictions = classifier.predict([""] * len(lines), lines)
+    for line, prediction in zip(lines, predictions, strict=True):
+        risk = assess("", line)
+        result = {
+            "category": prediction.label,
+            "confidence": round(float(prediction.confidence), 4),
+            "top": [[label, round(float(p), 4)] for label, p in prediction.top],
+            "risk": {"level": risk.level, "reasons": list(risk.reasons)},
+        }
+        if as_json:
+            typer.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            top = "  ".join(f"{label} {p:.2f}" for label, p in prediction.top)
+            typer.echo(f"{prediction.label}\t{prediction.confidence:.2f}\t{top}\t{risk.level}")
 
 
 @db_app.command("upgrade")

@@ -27,6 +27,22 @@ class ServerSettings(BaseModel):
     max_body_bytes: int = 1_000_000
 
 
+class ClassifierSettings(BaseModel):
+    # At or above this confidence the predicted category is set and routes the case; below it
+    # the case waits in the triage queue for a person.
+    auto_route_threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+    # A model directory to use instead of the one shipped in the package.
+    model_dir: str | None = None
+    enabled: bool = True
+
+
+class DuplicateSettings(BaseModel):
+    # Open cases of the same township within this many days are compared with a new one.
+    window_days: int = 30
+    # Score (0–1) from which a pair is linked as a likely duplicate.
+    threshold: float = Field(default=0.4, ge=0.0, le=1.0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIEYOU_", env_nested_delimiter="__", extra="ignore"
@@ -39,6 +55,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
+    duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
     # Used by the test suite only: a PostgreSQL URL to run every database test against as well.
     test_database_url: str | None = None
 

@@ -1,9 +1,17 @@
 """Import every ORM module so ``Base.metadata`` is complete (Alembic autogenerate, tests)."""
 
 from jieyou.accounts import models as accounts_models
+from jieyou.alerts import models as alerts_models
 from jieyou.cases import models as cases_models
 from jieyou.db import Base
 from jieyou.regions import models as regions_models
 from jieyou.routing import models as routing_models
 
-__all__ = ["Base", "accounts_models", "cases_models", "regions_models", "routing_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "alerts_models",
+    "cases_models",
+    "regions_models",
+    "routing_models",
+]

@@ -12,17 +12,20 @@ from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
 from jieyou.cases import views
+from jieyou.cases.intake import submit_case
 from jieyou.cases.schemas import (
     ActionIn,
     CaseCreate,
     CaseCreated,
     CasePage,
     CaseRead,
+    DuplicateRead,
     EventRead,
     RatingIn,
     TrackRead,
+    TriagePage,
 )
-from jieyou.cases.service import act_on_case, parse_action, rate_case, submit_case
+from jieyou.cases.service import act_on_case, dismiss_duplicate, parse_action, rate_case
 from jieyou.deps import UnitOfWork
 from jieyou.errors import Invalid
 
@@ -122,3 +125,33 @@ async def rate(
         return views.track(s, number=number, code=query_code)
 
     return await work.public(run)
+
+
+@router.get("/triage", response_model=TriagePage)
+async def triage(
+    work: UnitOfWork,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> TriagePage:
+    """Cases in scope waiting for a person to confirm or correct their category, oldest first.
+    Confirm with ``POST /cases/{number}/actions/categorize`` and ``category_code``."""
+    return await work.staff(
+        lambda s, actor: views.triage_page(s, actor, page=page, page_size=page_size)
+    )
+
+
+@router.get("/cases/{number}/duplicates", response_model=list[DuplicateRead])
+async def get_duplicates(number: Number, work: UnitOfWork) -> list[DuplicateRead]:
+    """Likely duplicates (一事多诉) linked to this case. Merge with ``actions/merge``."""
+    return await work.staff(lambda s, actor: views.case_duplicates(s, actor, number))
+
+
+@router.post("/cases/{number}/duplicates/{other}/dismiss", response_model=list[DuplicateRead])
+async def dismiss(number: Number, other: Number, work: UnitOfWork) -> list[DuplicateRead]:
+    """Not the same matter: the suggestion is dismissed (kept, marked dismissed)."""
+
+    def run(s: Session, actor: User) -> list[DuplicateRead]:
+        dismiss_duplicate(s, actor=actor, number=number, other=other)
+        return views.case_duplicates(s, actor, number)
+
+    return await work.staff(run)

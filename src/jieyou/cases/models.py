@@ -34,10 +34,13 @@ class Channel(StrEnum):
 
 
 class RiskLevel(StrEnum):
-    low = "low"
     normal = "normal"
+    elevated = "elevated"
     high = "high"
     critical = "critical"
+
+
+RISK_ORDER = list(RiskLevel)
 
 
 class Rating(StrEnum):
@@ -77,7 +80,18 @@ class Case(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
     category_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"), index=True)
-    risk_level: Mapped[str] = mapped_column(String(10), default="normal")
+    # True once a person chose the category (staff at intake or in triage): training data.
+    category_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Waiting for a person to confirm the category (the classifier was not sure enough).
+    needs_triage: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    predicted_category: Mapped[str | None] = mapped_column(String(8))
+    prediction_confidence: Mapped[float | None] = mapped_column(Float)
+    # [[category code, probability], ...] best first, at most 3.
+    prediction_top: Mapped[list[Any] | None] = mapped_column(JSON)
+    model_version: Mapped[str | None] = mapped_column(String(40))
+    risk_level: Mapped[str] = mapped_column(String(10), default="normal", index=True)
+    # Sentences a person can read: why the risk level is what it is.
+    risk_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     submitter_name: Mapped[str | None] = mapped_column(String(40))
     submitter_phone: Mapped[str] = mapped_column(String(20), index=True)
@@ -87,6 +101,8 @@ class Case(Base):
     owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     assigned_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The category's department covering the place: what `assign` proposes by default.
+    suggested_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -142,3 +158,47 @@ class CaseEvent(Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class LinkStatus(StrEnum):
+    suggested = "suggested"
+    merged = "merged"
+    dismissed = "dismissed"
+
+
+class CaseLink(Base):
+    """A likely duplicate (一事多诉): ``case_id`` is the newer case, ``other_id`` the older."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default=LinkStatus.suggested.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseAttachment(Base):
+    """A photo (or other file) of a case. The bytes live in the upload store, outside the
+    static root, under a random name; they are served only to staff in scope and to the
+    resident holding the query code."""
+
+    __tablename__ = "case_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="photo")
+    # Random, unguessable, and the name of the file in the store.
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

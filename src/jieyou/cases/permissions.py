@@ -23,7 +23,9 @@ from jieyou.regions.repository import subtree_clause
 from jieyou.routing.models import Unit
 
 A = Action
-DISPATCH_ACTIONS = frozenset({A.accept, A.reject, A.assign, A.escalate, A.confirm, A.reopen})
+DISPATCH_ACTIONS = frozenset(
+    {A.accept, A.reject, A.assign, A.escalate, A.confirm, A.reopen, A.categorize, A.merge}
+)
 HANDLE_ACTIONS = frozenset({A.start, A.resolve, A.return_})
 SUPERVISORY_ROLES = frozenset({Role.admin, Role.city, Role.county, Role.township, Role.village})
 

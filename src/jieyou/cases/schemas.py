@@ -98,6 +98,22 @@ class PartyRead(BaseModel):
     address: str | None
 
 
+class PredictionRead(BaseModel):
+    category_code: str | None
+    category_name: str | None
+    confidence: float | None
+    top: list[tuple[str, str | None, float]]  # (code, name, probability)
+    model_version: str | None
+
+
+class DuplicateRead(BaseModel):
+    number: str
+    title: str
+    status: str
+    score: float
+    link_status: str
+
+
 class CaseRead(BaseModel):
     number: str
     status: str
@@ -113,9 +129,14 @@ class CaseRead(BaseModel):
     lng: float | None
     category_code: str | None
     category_name: str | None
+    category_confirmed: bool
+    needs_triage: bool
+    prediction: PredictionRead | None
     risk_level: str
+    risk_reasons: list[str]
     tier: str
     owner_unit: UnitRef
+    suggested_unit: UnitRef | None
     assigned_unit: UnitRef | None
     assigned_user: str | None
     submitter: dict[str, str | None]
@@ -129,6 +150,7 @@ class CaseRead(BaseModel):
     accepted_at: LocalDatetime | None
     resolved_at: LocalDatetime | None
     closed_at: LocalDatetime | None
+    duplicates: list[DuplicateRead]
     available_actions: list[str]
 
 
@@ -177,6 +199,8 @@ class ActionIn(Strict):
     reply: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
     unit_code: str | None = Field(default=None, max_length=40)
     user: str | None = Field(default=None, max_length=40)
+    category_code: str | None = Field(default=None, max_length=8, description="categorize")
+    into: str | None = Field(default=None, max_length=24, description="merge: 保留办理的诉求编号")
 
 
 class TimelineEntry(BaseModel):
@@ -196,7 +220,28 @@ class TrackRead(BaseModel):
     reply: str | None
     can_rate: bool
     rating: str | None
+    merged_into: str | None = None
     timeline: list[TimelineEntry]
+
+
+class TriageItem(BaseModel):
+    number: str
+    status: str
+    title: str
+    description: str
+    region_code: str
+    region_name: str
+    category_code: str | None
+    prediction: PredictionRead | None
+    risk_level: str
+    created_at: LocalDatetime
+
+
+class TriagePage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[TriageItem]
 
 
 class RatingIn(Strict):

@@ -1,28 +1,27 @@
-"""Case rules: intake, the actions of the state machine, the resident's rating.
+"""Case rules: the actions of the state machine and the resident's rating.
 
-Every change goes through :func:`_record`, which checks the transition table, appends the
-hash-chained event and moves the case head — all in the caller's transaction. Services flush;
-the boundary commits.
+Every change goes through :func:`jieyou.cases.events.record_event` in the caller's transaction.
+Services flush; the boundary commits. Intake lives in :mod:`jieyou.cases.intake`.
 """
 
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import ROLE_LABELS, Role, User
 from jieyou.cases import repository
-from jieyou.cases.chain import GENESIS, ChainBreak, event_digest, verify_case
-from jieyou.cases.models import Case, CaseEvent, CaseParty, Channel, Rating
-from jieyou.cases.permissions import check_action, get_case_for
-from jieyou.cases.schemas import ActionIn, CaseCreate
-from jieyou.cases.states import Action, Status, allowed_actions, next_status
+from jieyou.cases.chain import ChainBreak, verify_case
+from jieyou.cases.events import illegal, record_event
+from jieyou.cases.intake import department_for
+from jieyou.cases.models import Case, CaseLink, LinkStatus, Rating
+from jieyou.cases.permissions import can_act, check_action, get_case_for
+from jieyou.cases.schemas import ActionIn
+from jieyou.cases.states import OPEN_STATUSES, Action, Status, allowed_actions, next_status
 from jieyou.db import utcnow
 from jieyou.errors import IllegalTransition, Invalid, NotFound, NotPermitted
 from jieyou.regions.service import require_region
@@ -34,165 +33,6 @@ from jieyou.routing.service import (
     require_category,
     require_unit,
 )
-from jieyou.timefmt import to_local
-
-QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-STAFF_CHANNELS = frozenset(Channel) - {Channel.web}
-
-
-def new_query_code() -> str:
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
-
-
-def format_number(case_id: int, created_at: datetime) -> str:
-    return f"JY{to_local(created_at):%Y%m%d}{case_id:06d}"
-
-
-# --- the event writer ---------------------------------------------------------------------
-
-
-def _record(
-    session: Session,
-    case: Case,
-    action: Action,
-    *,
-    actor: User | None,
-    actor_kind: str = "staff",
-    note: str | None = None,
-    data: dict[str, Any] | None = None,
-    is_public: bool = False,
-    now: datetime | None = None,
-) -> CaseEvent:
-    """Apply ``action`` to ``case`` and append its event. The only writer of case_events."""
-    from_status: str | None
-    if action == Action.submit:
-        from_status, to_status = None, Status.submitted
-    else:
-        from_status = case.status
-        target = next_status(case.status, action)
-        if target is None:
-            raise IllegalTransition(
-                f"诉求当前状态为“{case.status}”，不能执行“{action.value}”",
-                allowed=[a.value for a in allowed_actions(case.status)],
-            )
-        to_status = target
-    now = now or utcnow()
-    seq = case.event_count + 1
-    prev_hash = case.last_event_hash or GENESIS
-    actor_name = actor.username if actor else ("resident" if actor_kind == "resident" else "system")
-    data = data or {}
-    assert case.number is not None
-    digest = event_digest(
-        case_number=case.number,
-        seq=seq,
-        action=action.value,
-        from_status=from_status,
-        to_status=to_status.value,
-        actor_kind=actor_kind,
-        actor_name=actor_name,
-        at=now,
-        note=note,
-        data=data,
-        is_public=is_public,
-        prev_hash=prev_hash,
-    )
-    event = CaseEvent(
-        case_id=case.id,
-        seq=seq,
-        action=action.value,
-        from_status=from_status,
-        to_status=to_status.value,
-        actor_kind=actor_kind,
-        actor_id=actor.id if actor else None,
-        actor_name=actor_name,
-        at=now,
-        note=note,
-        data=data,
-        is_public=is_public,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
-    session.add(event)
-    case.status = to_status.value
-    case.event_count = seq
-    case.last_event_hash = digest
-    case.updated_at = now
-    session.flush()
-    return event
-
-
-# --- intake -------------------------------------------------------------------------------
-
-
-def submit_case(
-    session: Session, *, data: CaseCreate, actor: User | None, now: datetime | None = None
-) -> Case:
-    """Validate, route to the lowest competent tier, store, and write the first event."""
-    now = now or utcnow()
-    if data.channel is not None and actor is None and data.channel != Channel.web:
-        raise NotPermitted("只有工作人员可以指定受理渠道", code="channel_needs_staff")
-    channel = data.channel or (Channel.api if actor else Channel.web)
-    region = require_region(session, data.region_code)
-    category = require_category(session, data.category_code) if data.category_code else None
-    tier, owner = owner_for(session, region, category)
-    title = data.title or _title_from(data.description)
-    # The id is taken up front so the number is known at insert time: case, parties and the
-    # first event then go to the database in one flush.
-    case_id = repository.next_case_id(session)
-    case = Case(
-        id=case_id,
-        number=format_number(case_id, now),
-        query_code=new_query_code(),
-        kind="grievance",
-        channel=channel.value,
-        status=Status.submitted.value,
-        title=title,
-        description=data.description,
-        region_code=region.code,
-        region_path=region.path,
-        address=data.address,
-        lat=data.lat,
-        lng=data.lng,
-        category_code=category.code if category else None,
-        risk_level="normal",
-        submitter_name=data.submitter.name,
-        submitter_phone=data.submitter.phone,
-        tier=tier.value,
-        owner_unit_id=owner.id,
-        created_by_id=actor.id if actor else None,
-        created_at=now,
-        updated_at=now,
-        event_count=0,
-        last_event_hash="",
-        parties=[
-            CaseParty(
-                role=p.role.value,
-                name=p.name,
-                phone=p.phone,
-                id_number=p.id_number,
-                address=p.address,
-            )
-            for p in data.parties
-        ],
-    )
-    session.add(case)
-    _record(
-        session,
-        case,
-        Action.submit,
-        actor=actor,
-        actor_kind="staff" if actor else "resident",
-        data={"channel": channel.value, "unit": owner.code, "unit_name": owner.name},
-        is_public=True,
-        now=now,
-    )
-    return case
-
-
-def _title_from(description: str) -> str:
-    first = description.strip().splitlines()[0]
-    return first[:30] + ("…" if len(first) > 30 else "")
-
 
 # --- staff actions ------------------------------------------------------------------------
 
@@ -206,7 +46,7 @@ def _require(value: str | None, what: str, field: str) -> str:
 def accept_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     owner = session.get(Unit, case.owner_unit_id)
     assert owner is not None
-    _record(
+    record_event(
         session,
         case,
         Action.accept,
@@ -221,13 +61,19 @@ def accept_case(session: Session, case: Case, actor: User, body: ActionIn, now: 
 
 def reject_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "不予受理的理由", "reason")
-    _record(session, case, Action.reject, actor=actor, now=now, note=reason, is_public=True)
+    record_event(session, case, Action.reject, actor=actor, now=now, note=reason, is_public=True)
     case.closed_at = case.updated_at
 
 
 def assign_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
-    if bool(body.unit_code) == bool(body.user):
+    if body.unit_code and body.user:
         raise Invalid("请指定承办单位 unit_code 或承办人 user（二选一）", code="assignee_required")
+    if not body.unit_code and not body.user:
+        # Nothing chosen: the category's department, if the case has one.
+        suggested = session.get(Unit, case.suggested_unit_id) if case.suggested_unit_id else None
+        if suggested is None:
+            raise Invalid("请指定承办单位 unit_code 或承办人 user", code="assignee_required")
+        body = body.model_copy(update={"unit_code": suggested.code})
     owner = session.get(Unit, case.owner_unit_id)
     assert owner is not None
     user: User | None = None
@@ -256,7 +102,7 @@ def assign_case(session: Session, case: Case, actor: User, body: ActionIn, now: 
     data = {"unit": unit.code if unit else None, "unit_name": label}
     if user is not None:
         data["user"] = user.username
-    _record(
+    record_event(
         session,
         case,
         Action.assign,
@@ -271,13 +117,13 @@ def assign_case(session: Session, case: Case, actor: User, body: ActionIn, now: 
 
 
 def start_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
-    _record(session, case, Action.start, actor=actor, now=now, note=body.note, is_public=True)
+    record_event(session, case, Action.start, actor=actor, now=now, note=body.note, is_public=True)
 
 
 def resolve_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     outcome = _require(body.outcome, "办理结果 (outcome)", "outcome")
     reply = body.reply or outcome
-    _record(
+    record_event(
         session,
         case,
         Action.resolve,
@@ -295,13 +141,15 @@ def resolve_case(session: Session, case: Case, actor: User, body: ActionIn, now:
 def confirm_case(
     session: Session, case: Case, actor: User | None, body: ActionIn, now: datetime
 ) -> None:
-    _record(session, case, Action.confirm, actor=actor, now=now, note=body.note, is_public=True)
+    record_event(
+        session, case, Action.confirm, actor=actor, now=now, note=body.note, is_public=True
+    )
     case.closed_at = case.updated_at
 
 
 def reopen_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "重新办理的理由", "reason")
-    _record(session, case, Action.reopen, actor=actor, now=now, note=reason, is_public=True)
+    record_event(session, case, Action.reopen, actor=actor, now=now, note=reason, is_public=True)
     case.resolved_at = None
 
 
@@ -315,7 +163,7 @@ def escalate_case(session: Session, case: Case, actor: User, body: ActionIn, now
         )
     region = require_region(session, case.region_code)
     new_owner = centre_for(session, region, up)
-    _record(
+    record_event(
         session,
         case,
         Action.escalate,
@@ -338,17 +186,122 @@ def escalate_case(session: Session, case: Case, actor: User, body: ActionIn, now
 
 def return_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     reason = _require(body.reason or body.note, "退回的理由", "reason")
-    _record(session, case, Action.return_, actor=actor, now=now, note=reason)
+    record_event(session, case, Action.return_, actor=actor, now=now, note=reason)
     case.assigned_unit_id = None
     case.assigned_user_id = None
 
 
 def comment_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
     _require(body.note, "备注内容 (note)", "note")
-    _record(session, case, Action.comment, actor=actor, now=now, note=body.note)
+    record_event(session, case, Action.comment, actor=actor, now=now, note=body.note)
+
+
+def categorize_case(
+    session: Session, case: Case, actor: User, body: ActionIn, now: datetime
+) -> None:
+    """Confirm or correct the category (triage). A case nobody has accepted yet is re-routed
+    to the tier its category calls for. The choice becomes training data."""
+    code = _require(body.category_code, "诉求类别 (category_code)", "category_code")
+    category = require_category(session, code)
+    data: dict[str, object] = {
+        "from": case.category_code,
+        "to": category.code,
+        "category_name": category.name,
+        "predicted": case.predicted_category,
+        "confidence": case.prediction_confidence,
+    }
+    owner: Unit | None = None
+    tier = Tier(case.tier)
+    if case.status == Status.submitted:
+        region = require_region(session, case.region_code)
+        tier, owner = owner_for(session, region, category)
+        if owner.id != case.owner_unit_id:
+            data.update(unit=owner.code, unit_name=owner.name, tier=tier.value)
+        else:
+            owner = None
+    record_event(session, case, Action.categorize, actor=actor, now=now, note=body.note, data=data)
+    case.category_code = category.code
+    case.category_confirmed = True
+    case.needs_triage = False
+    department = department_for(session, case.region_path, category)
+    case.suggested_unit_id = department.id if department else None
+    if owner is not None:
+        case.owner_unit_id = owner.id
+        case.tier = tier.value
+
+
+def merge_case(session: Session, case: Case, actor: User, body: ActionIn, now: datetime) -> None:
+    """Close ``case`` into the case that carries on (an event on both)."""
+    into = _require(body.into, "保留办理的诉求编号 (into)", "into")
+    if into == case.number:
+        raise Invalid("不能与自身合并", code="merge_into_self", field="into")
+    primary = get_case_for(session, actor, into, for_update=True)
+    if primary.status not in OPEN_STATUSES and primary.status != Status.resolved:
+        raise Invalid(f"诉求 {into} 已结束，不能合并到它", code="merge_target_closed", field="into")
+    assert case.number is not None and primary.number is not None
+    record_event(
+        session,
+        case,
+        Action.merge,
+        actor=actor,
+        now=now,
+        note=body.note,
+        data={"into": primary.number},
+        is_public=True,
+    )
+    case.closed_at = now
+    record_event(
+        session,
+        primary,
+        Action.link,
+        actor=actor,
+        now=now,
+        note=body.note,
+        data={"merged": case.number},
+    )
+    link = session.scalar(
+        select(CaseLink).where(
+            or_(
+                and_(CaseLink.case_id == case.id, CaseLink.other_id == primary.id),
+                and_(CaseLink.case_id == primary.id, CaseLink.other_id == case.id),
+            )
+        )
+    )
+    if link is None:
+        link = CaseLink(case_id=case.id, other_id=primary.id, score=1.0, created_at=now)
+        session.add(link)
+    link.status = LinkStatus.merged.value
+    link.decided_at = now
+    link.decided_by_id = actor.id
+
+
+def dismiss_duplicate(session: Session, *, actor: User, number: str, other: str) -> CaseLink:
+    """Staff judge a suggested pair not to be the same matter."""
+    case = get_case_for(session, actor, number)
+    other_case = get_case_for(session, actor, other)
+    if not can_act(session, actor, case, Action.merge):
+        raise NotPermitted("您无权处理该重复件", code="action_not_permitted")
+    link = session.scalar(
+        select(CaseLink).where(
+            or_(
+                and_(CaseLink.case_id == case.id, CaseLink.other_id == other_case.id),
+                and_(CaseLink.case_id == other_case.id, CaseLink.other_id == case.id),
+            ),
+            CaseLink.status == LinkStatus.suggested.value,
+        )
+    )
+    if link is None:
+        raise NotFound(f"{number} 与 {other} 之间没有待处理的重复提示", code="link_not_found")
+    link.status = LinkStatus.dismissed.value
+    link.decided_at = utcnow()
+    link.decided_by_id = actor.id
+    session.flush()
+    return link
 
 
 ACTION_HANDLERS: dict[Action, Callable[[Session, Case, User, ActionIn, datetime], None]] = {
+    Action.categorize: categorize_case,
+    Action.merge: merge_case,
     Action.accept: accept_case,
     Action.reject: reject_case,
     Action.assign: assign_case,
@@ -388,10 +341,7 @@ def act_on_case(
     """Load in scope (404), check the state table (409), then the permission table (403)."""
     case = get_case_for(session, actor, number, for_update=True)
     if next_status(case.status, action) is None:
-        raise IllegalTransition(
-            f"诉求当前状态为“{case.status}”，不能执行“{action.value}”",
-            allowed=[a.value for a in allowed_actions(case.status)],
-        )
+        raise illegal(case, action)
     check_action(session, actor, case, action)
     ACTION_HANDLERS[action](session, case, actor, body, now or utcnow())
     return case
@@ -425,7 +375,7 @@ def rate_case(
         raise IllegalTransition("诉求办结后才能评价", allowed=[])
     body = ActionIn(note=comment)
     if rating == Rating.unsatisfied:
-        _record(
+        record_event(
             session,
             case,
             Action.reopen,
@@ -438,7 +388,7 @@ def rate_case(
         )
         case.resolved_at = None
     else:
-        _record(
+        record_event(
             session,
             case,
             Action.confirm,

@@ -28,6 +28,9 @@ class Action(StrEnum):
     escalate = "escalate"
     return_ = "return"
     comment = "comment"
+    categorize = "categorize"  # a person confirms or corrects the category (triage)
+    merge = "merge"  # this case is a duplicate of another: closed into it
+    link = "link"  # internal: the other side of a merge, on the case that absorbed it
 
 
 S, A = Status, Action
@@ -49,9 +52,23 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (S.resolved, A.reopen): S.in_progress,  # the resident was not satisfied
     # A comment never changes the state and is allowed everywhere.
     **{(status, A.comment): status for status in Status},
+    # Neither does recording a merged duplicate on the case that absorbed it.
+    **{(status, A.link): status for status in Status},
+    # The category can be confirmed or corrected until the case is closed.
+    **{
+        (status, A.categorize): status
+        for status in (S.submitted, S.accepted, S.assigned, S.in_progress, S.resolved)
+    },
+    # A duplicate is closed into the case that carries on (一事多诉, handled once).
+    **{
+        (status, A.merge): S.closed
+        for status in (S.submitted, S.accepted, S.assigned, S.in_progress)
+    },
 }
 
 OPEN_STATUSES = frozenset({S.submitted, S.accepted, S.assigned, S.in_progress})
+# Actions only the system writes, never through the actions endpoint.
+INTERNAL_ACTIONS = frozenset({A.submit, A.link})
 TERMINAL_STATUSES = frozenset({S.closed, S.rejected})
 
 STATUS_LABELS: dict[Status, str] = {
@@ -76,6 +93,9 @@ ACTION_LABELS: dict[Action, str] = {
     A.escalate: "上报",
     A.return_: "退回",
     A.comment: "备注",
+    A.categorize: "确认类别",
+    A.merge: "合并办理",
+    A.link: "关联重复件",
 }
 
 
@@ -88,7 +108,12 @@ def next_status(status: str, action: str) -> Status | None:
 
 
 def allowed_actions(status: str) -> list[Action]:
-    return [action for (state, action) in TRANSITIONS if state == Status(status)]
+    """What staff may do from ``status`` (internal actions excluded)."""
+    return [
+        action
+        for (state, action) in TRANSITIONS
+        if state == Status(status) and action not in INTERNAL_ACTIONS
+    ]
 
 
 def is_open(status: str) -> bool:

@@ -6,26 +6,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
 from jieyou.cases import repository
-from jieyou.cases.models import Case, CaseEvent, CaseParty
-from jieyou.cases.permissions import can_act, get_case_for
+from jieyou.cases.models import Case, CaseEvent, CaseLink, CaseParty
+from jieyou.cases.permissions import can_act, get_case_for, scoped
 from jieyou.cases.schemas import (
     CaseCreated,
     CaseListItem,
     CasePage,
     CaseRead,
+    DuplicateRead,
     EventRead,
     PartyRead,
+    PredictionRead,
     TimelineEntry,
     TrackRead,
+    TriageItem,
+    TriagePage,
     UnitRef,
 )
 from jieyou.cases.service import case_for_resident
-from jieyou.cases.states import ACTION_LABELS, STATUS_LABELS, Action, Status, allowed_actions
+from jieyou.cases.states import (
+    ACTION_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    Action,
+    Status,
+    allowed_actions,
+)
 from jieyou.errors import Invalid
 from jieyou.regions.models import Region
 from jieyou.routing.models import Category, Unit
@@ -37,9 +48,49 @@ def _unit_ref(session: Session, unit_id: int | None) -> UnitRef | None:
     return UnitRef(code=unit.code, name=unit.name) if unit else None
 
 
+def _category_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Category.code, Category.name)).all())
+
+
+def prediction_read(case: Case, names: dict[str, str]) -> PredictionRead | None:
+    if case.model_version is None:
+        return None
+    return PredictionRead(
+        category_code=case.predicted_category,
+        category_name=names.get(case.predicted_category or ""),
+        confidence=case.prediction_confidence,
+        top=[(str(code), names.get(str(code)), float(p)) for code, p in case.prediction_top or []],
+        model_version=case.model_version,
+    )
+
+
+def duplicates_of(session: Session, actor: User, case: Case) -> list[DuplicateRead]:
+    """Linked likely duplicates in either direction that the actor may see."""
+    links = session.scalars(
+        select(CaseLink).where(or_(CaseLink.case_id == case.id, CaseLink.other_id == case.id))
+    ).all()
+    if not links:
+        return []
+    other_ids = {lk.other_id if lk.case_id == case.id else lk.case_id: lk for lk in links}
+    others = session.scalars(scoped(select(Case).where(Case.id.in_(list(other_ids))), actor)).all()
+    return sorted(
+        (
+            DuplicateRead(
+                number=o.number or "",
+                title=o.title,
+                status=o.status,
+                score=other_ids[o.id].score,
+                link_status=other_ids[o.id].status,
+            )
+            for o in others
+        ),
+        key=lambda d: -d.score,
+    )
+
+
 def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseParty]) -> CaseRead:
     region = session.get(Region, case.region_code)
-    category = session.get(Category, case.category_code) if case.category_code else None
+    names = _category_names(session)
     owner = _unit_ref(session, case.owner_unit_id)
     assert owner is not None and case.number is not None
     assignee = session.get(User, case.assigned_user_id) if case.assigned_user_id else None
@@ -58,10 +109,15 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
         lat=case.lat,
         lng=case.lng,
         category_code=case.category_code,
-        category_name=category.name if category else None,
+        category_name=names.get(case.category_code or ""),
+        category_confirmed=case.category_confirmed,
+        needs_triage=case.needs_triage,
+        prediction=prediction_read(case, names),
         risk_level=case.risk_level,
+        risk_reasons=case.risk_reasons or [],
         tier=case.tier,
         owner_unit=owner,
+        suggested_unit=_unit_ref(session, case.suggested_unit_id),
         assigned_unit=_unit_ref(session, case.assigned_unit_id),
         assigned_user=assignee.username if assignee else None,
         submitter={"name": case.submitter_name, "phone": case.submitter_phone},
@@ -80,6 +136,7 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
         accepted_at=case.accepted_at,
         resolved_at=case.resolved_at,
         closed_at=case.closed_at,
+        duplicates=duplicates_of(session, actor, case),
         available_actions=actions,
     )
 
@@ -147,6 +204,8 @@ def public_text(ev: CaseEvent) -> str:
             return "诉求已重新办理"
         case Action.escalate:
             return f"已上报至{unit}"
+        case Action.merge:
+            return f"您反映的问题与诉求 {ev.data.get('into', '')} 为同一事项，已合并办理"
         case _:
             return ACTION_LABELS[Action(ev.action)]
 
@@ -166,6 +225,9 @@ def track_read(session: Session, case: Case, events: Sequence[CaseEvent]) -> Tra
         reply=case.reply if case.status in (Status.resolved, Status.closed) else None,
         can_rate=case.status == Status.resolved,
         rating=case.rating,
+        merged_into=next(
+            (str(ev.data["into"]) for ev in events if ev.action == Action.merge), None
+        ),
         timeline=[
             TimelineEntry(at=ev.at, action=ev.action, text=public_text(ev))
             for ev in events
@@ -262,3 +324,48 @@ def case_page(
 def track(session: Session, *, number: str, code: str) -> TrackRead:
     case = case_for_resident(session, number=number, code=code)
     return track_read(session, case, repository.events_of(session, case.id))
+
+
+def triage_page(session: Session, actor: User, *, page: int, page_size: int) -> TriagePage:
+    """Open cases waiting for a person to confirm their category, oldest first."""
+    stmt = scoped(
+        select(Case).where(
+            Case.needs_triage.is_(True),
+            Case.status.in_([s.value for s in (*OPEN_STATUSES, Status.resolved)]),
+        ),
+        actor,
+    )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(Case.created_at, Case.id).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    names = _category_names(session)
+    region_names = dict(
+        session.execute(
+            select(Region.code, Region.name).where(Region.code.in_({c.region_code for c in rows}))
+        ).all()
+    )
+    return TriagePage(
+        total=int(total),
+        page=page,
+        page_size=page_size,
+        items=[
+            TriageItem(
+                number=c.number or "",
+                status=c.status,
+                title=c.title,
+                description=c.description,
+                region_code=c.region_code,
+                region_name=region_names.get(c.region_code, ""),
+                category_code=c.category_code,
+                prediction=prediction_read(c, names),
+                risk_level=c.risk_level,
+                created_at=c.created_at,
+            )
+            for c in rows
+        ],
+    )
+
+
+def case_duplicates(session: Session, actor: User, number: str) -> list[DuplicateRead]:
+    return duplicates_of(session, actor, get_case_for(session, actor, number))

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select, text
 
 from jieyou.cases.chain import GENESIS, event_digest
+from jieyou.cases.intake import QUERY_CODE_ALPHABET, format_number
 from jieyou.cases.models import Case, CaseEvent
-from jieyou.cases.service import QUERY_CODE_ALPHABET, format_number
 from jieyou.db import Database, utcnow
 from jieyou.regions.models import Level, Region
 from jieyou.routing.models import Category, Unit

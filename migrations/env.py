@@ -37,8 +37,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
+    from jieyou.migrate import foreign_keys_off
+
     engine = make_engine(_url())
-    with engine.connect() as conn:
+    with engine.connect() as conn, foreign_keys_off(conn):
         _run(conn)
         conn.commit()
     engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -29,5 +31,38 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return cfg
 
 
-def upgrade(url: str | None = None, *, connection: Connection | None = None) -> None:
-    command.upgrade(alembic_config(url, connection), "head")
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite alters a table by copying it and dropping the original; with foreign keys on,
+    dropping `cases` fails once events point at it. The pragma only works outside a
+    transaction, so it goes to the driver before anything begins, and is switched back on
+    (after a foreign-key check) once the migration has committed."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    if connection.in_transaction():
+        raise RuntimeError("run SQLite migrations on a connection with no open transaction")
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        if connection.in_transaction():
+            connection.commit()
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def upgrade(
+    url: str | None = None, *, connection: Connection | None = None, revision: str = "head"
+) -> None:
+    if connection is None:
+        command.upgrade(alembic_config(url), revision)
+        return
+    with foreign_keys_off(connection):
+        command.upgrade(alembic_config(url, connection), revision)

@@ -56,8 +56,8 @@ class LinearModel:
         return np.asarray(x @ self.weights) + self.bias
 
 
-def probabilities(scores: np.ndarray, beta: float) -> np.ndarray:
-    """softmax(beta * scores) per row."""
+def softmax(scores: np.ndarray, beta: float) -> np.ndarray:
+    """softmax(beta * scores) per row: calibrated probabilities."""
     z = beta * scores.astype(np.float64)
     z -= z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
@@ -185,9 +185,13 @@ class TextClassifier:
         if len(titles) != len(texts):
             raise ValueError("titles and texts must have the same length")
         x = self.vectoriser.transform(_blocks(titles, texts, self.features))
-        return probabilities(self.linear.scores(x), self.beta)
+        return softmax(self.linear.scores(x), self.beta)
 
     def predict(self, titles: Sequence[str], texts: Sequence[str]) -> list[Prediction]:
+        """One prediction per (title, text); either may be empty. Batches are much faster
+        than one call per message."""
+        if len(titles) != len(texts):
+            raise ValueError("titles and texts must have the same length")
         if not titles:
             return []
         probs = self.probabilities(titles, texts)
@@ -264,7 +268,9 @@ class TextClassifier:
         )
 
 
-def _blocks(titles: Sequence[str], texts: Sequence[str], features: FeatureConfig):
+def _blocks(
+    titles: Sequence[str], texts: Sequence[str], features: FeatureConfig
+) -> list[list[list[str]]]:
     """Per-message term blocks, transposed to one list of messages per block."""
     per_message = [terms(t or "", x or "", features) for t, x in zip(titles, texts, strict=True)]
     return [[m[b] for m in per_message] for b in range(len(BLOCKS))]

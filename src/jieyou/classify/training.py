@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
-from jieyou.classify.model import LinearModel, probabilities
+from jieyou.classify.model import LinearModel, softmax
 from jieyou.classify.text import FeatureConfig
 from jieyou.classify.vectorise import Terms, Vectoriser
 
@@ -55,7 +55,9 @@ class CrossValidation:
         return asdict(self)
 
 
-def fit_linear(x: sparse.csr_matrix, y: np.ndarray, n_classes: int, config: ClassifierConfig):
+def fit_linear(
+    x: sparse.csr_matrix, y: np.ndarray, n_classes: int, config: ClassifierConfig
+) -> LinearModel:
     """One NB-scaled linear SVM per class; ``y`` holds class indices."""
     n_features = x.shape[1]
     weights = np.zeros((n_features, n_classes), dtype=np.float32)
@@ -88,7 +90,11 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
 
 
 def fit_blocks(
-    blocks: Sequence[Terms], y: np.ndarray, n_classes: int, features: FeatureConfig, config
+    blocks: Sequence[Terms],
+    y: np.ndarray,
+    n_classes: int,
+    features: FeatureConfig,
+    config: ClassifierConfig,
 ) -> tuple[Vectoriser, LinearModel]:
     vectoriser = Vectoriser.fit(blocks, features.block_weights(), min_df=features.min_df)
     return vectoriser, fit_linear(vectoriser.transform(blocks), y, n_classes, config)
@@ -145,7 +151,7 @@ def cross_validation(
         )
         for f in np.unique(fold_of)
     ]
-    logp = np.log(np.clip(probabilities(scores, beta)[np.arange(len(y)), y], 1e-15, 1.0))
+    logp = np.log(np.clip(softmax(scores, beta)[np.arange(len(y)), y], 1e-15, 1.0))
     return CrossValidation(
         folds=len(per_fold),
         macro_f1=float(f1_score(y, predicted, labels=labels, average="macro", zero_division=0)),

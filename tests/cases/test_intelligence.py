@@ -45,18 +45,41 @@ def test_confident_prediction_sets_the_category_and_routes_the_case(client, db):
     admin = make_staff(db, "root", Role.admin, CITY)
     number = submit(client, title="工地拖欠工资", description=WAGES, category_code=None)["number"]
     case = _case(client, admin, number)
-    assert case["category_code"] == "02"
+    # The model says 劳动和社会保障; the words (拖欠…工资, 包工头) narrow it to 劳资欠薪.
+    assert case["category_code"] == "0201"
     assert case["category_confirmed"] is False and case["needs_triage"] is False
     prediction = case["prediction"]
     assert prediction["category_name"] == "劳动和社会保障"
     assert prediction["confidence"] >= 0.8
     assert prediction["top"][0][0] == "02"
     assert len(prediction["top"]) == 3 and prediction["model_version"]
-    # A first-level category starts at the township centre (大事不出镇), which is offered the
-    # county's 人社局 as the department to dispatch to.
-    assert case["tier"] == "township"
-    assert case["owner_unit"]["code"] == f"C{HUATANG}"
+    # 劳资欠薪 is a county matter, dispatched to the county's 人社局.
+    assert case["tier"] == "county"
+    assert case["owner_unit"]["code"] == f"C{BEIHU}"
     assert case["suggested_unit"]["code"] == f"D{BEIHU}-rsj"
+
+
+def test_a_dispute_type_the_model_never_learned_goes_to_triage(client, db):
+    admin = make_staff(db, "root", Role.admin, CITY)
+    text = "我和前夫离婚三年了，孩子判给我抚养，他每个月应付的抚养费已经一年多没给了，请帮忙调解。"
+    number = submit(client, title="前夫不付抚养费", description=text, category_code=None)["number"]
+    case = _case(client, admin, number)
+    assert case["prediction"]["category_code"] != "08"  # the model has no 政法 class at all
+    assert case["needs_triage"] is True and case["category_code"] is None
+    queue = client.get("/api/v1/triage", headers=admin.headers).json()["items"]
+    suggestion = next(item for item in queue if item["number"] == number)["keyword_suggestion"]
+    assert suggestion[:2] == ["0801", "婚姻家庭"] and "抚养费" in suggestion[2]
+
+
+def test_a_first_level_prediction_without_telling_words_stays_first_level(client, db):
+    admin = make_staff(db, "root", Role.admin, CITY)
+    text = (
+        "华塘镇中心小学今年秋季开学以来，学生午餐质量明显下降，家长们很有意见，希望教育部门核查。"
+    )
+    number = submit(client, title="学校午餐", description=text, category_code=None)["number"]
+    case = _case(client, admin, number)
+    assert case["category_code"] in {"03", "0301"}
+    assert case["needs_triage"] is False
 
 
 def test_unsure_prediction_waits_in_triage_until_a_person_confirms(client, db):

@@ -21,6 +21,7 @@ from jieyou.cases.events import record_event
 from jieyou.cases.models import Case, CaseParty, Channel
 from jieyou.cases.schemas import CaseCreate
 from jieyou.cases.states import Action, Status
+from jieyou.classify.keywords import best_match
 from jieyou.classify.model import TextClassifier
 from jieyou.classify.store import default_model
 from jieyou.config import get_settings
@@ -50,6 +51,7 @@ class Classified:
     confidence: float
     top: list[list[object]]  # [[code, probability], ...]
     version: str
+    known: frozenset[str]  # the first-level codes this model can predict at all
 
 
 def _model_dir() -> str | None:
@@ -77,6 +79,7 @@ def classify_text(session: Session, title: str, description: str) -> Classified 
         confidence=round(float(prediction.confidence), 4),
         top=[[codes.get(label, label), round(float(p), 4)] for label, p in prediction.top],
         version=model.version,
+        known=frozenset(codes[label] for label in model.labels if label in codes),
     )
 
 
@@ -110,6 +113,22 @@ def submit_case(
     confident = (
         predicted is not None and predicted.code is not None and (predicted.confidence >= threshold)
     )
+    refined: str | None = None
+    if confident:
+        assert predicted is not None and predicted.code is not None
+        text = f"{title} {data.description}"
+        overall = best_match(text)
+        within = best_match(text, within=predicted.code)
+        if (
+            overall is not None
+            and overall.first_level not in predicted.known
+            and (within is None or overall.weight > within.weight)
+        ):
+            # Plainly a dispute type the model was never taught (政法, 民政 …): its confidence
+            # means nothing here, so a person decides.
+            confident = False
+        elif within is not None:
+            refined = within.code  # 劳动和社会保障 + 欠薪 → 劳资欠薪: the right tier and office
 
     # A person's choice routes the case; staff choices count as confirmed. A resident's choice
     # that the model confidently contradicts goes to triage. With no choice, a confident
@@ -119,7 +138,7 @@ def submit_case(
     if chosen is None:
         if confident:
             assert predicted is not None and predicted.code is not None
-            category = session.get(Category, predicted.code)
+            category = session.get(Category, refined or predicted.code)
         else:
             needs_triage = True
     elif actor is None and confident:

@@ -233,6 +233,8 @@ class TriageItem(BaseModel):
     region_name: str
     category_code: str | None
     prediction: PredictionRead | None
+    # From the words of the text (see jieyou.classify.keywords): (code, name, words found).
+    keyword_suggestion: tuple[str, str | None, list[str]] | None
     risk_level: str
     created_at: LocalDatetime
 

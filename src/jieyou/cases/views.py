@@ -37,6 +37,7 @@ from jieyou.cases.states import (
     Status,
     allowed_actions,
 )
+from jieyou.classify.keywords import best_match
 from jieyou.errors import Invalid
 from jieyou.regions.models import Region
 from jieyou.routing.models import Category, Unit
@@ -326,6 +327,13 @@ def track(session: Session, *, number: str, code: str) -> TrackRead:
     return track_read(session, case, repository.events_of(session, case.id))
 
 
+def _keyword_suggestion(
+    case: Case, names: dict[str, str]
+) -> tuple[str, str | None, list[str]] | None:
+    match = best_match(f"{case.title} {case.description}")
+    return (match.code, names.get(match.code), list(match.hits)) if match else None
+
+
 def triage_page(session: Session, actor: User, *, page: int, page_size: int) -> TriagePage:
     """Open cases waiting for a person to confirm their category, oldest first."""
     stmt = scoped(
@@ -359,6 +367,7 @@ def triage_page(session: Session, actor: User, *, page: int, page_size: int) -> 
                 region_name=region_names.get(c.region_code, ""),
                 category_code=c.category_code,
                 prediction=prediction_read(c, names),
+                keyword_suggestion=_keyword_suggestion(c, names),
                 risk_level=c.risk_level,
                 created_at=c.created_at,
             )

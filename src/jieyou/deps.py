@@ -49,8 +49,17 @@ class Work:
         """Staff only: 401 without a valid token."""
         return await self._in_thread(fn, True)
 
+    async def read_first(self, fn: Callable[[Session], T]) -> T:
+        """Read-only work ahead of the request's own unit of work (no write lock held), e.g.
+        the CPU-heavy reading of a submission before it is stored."""
+        return await run_in_threadpool(self._read, fn)
+
     async def _in_thread(self, fn: Callable[[Session, User], T], required: bool) -> T:
         return await run_in_threadpool(self._run, fn, required)
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with self.database.unit_of_work(write=False) as session:
+            return fn(session)
 
     def _run(self, fn: Callable[[Session, User], T], required: bool) -> T:
         if required and self.token is None:

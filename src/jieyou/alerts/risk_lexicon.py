@@ -1,4 +1,5 @@
-"""The risk detector's lexicon: rules, evidence cues and spelling variants (data, not logic).
+"""The risk detector's lexicon: rules, evidence cues and spelling variants, and the small
+machinery that compiles them (the engine is `jieyou.alerts.risk`).
 
 The engine in `jieyou.alerts.risk` reads three things from here:
 
@@ -7,8 +8,9 @@ The engine in `jieyou.alerts.risk` reads three things from here:
 - `CUES` and `COMBOS`: weak evidence that is scored across the whole text. A cue alone ("绳子",
   "以后孩子就拜托她了", "几十个人") says little; a combination ("绳子买了" = a means at hand,
   a farewell with another farewell, a crowd with a blockade and a plan) is a signal.
-- `VARIANTS` and friends: spellings folded before matching (traditional characters, Xiang
-  dialect words, common typos and homophones), all one character for one character.
+- `edit` and `fold`, with `VARIANTS` and friends: spellings folded before matching (spaces,
+  symbols and pinyin inside words; traditional characters, Xiang dialect words, common typos
+  and homophones, one character for one character).
 
 In the pattern sources, ``·`` stands for one character inside the same clause (anything but a
 clause or sentence delimiter), so ``·{0,6}`` never reaches across a comma. Every top-level
@@ -88,8 +90,8 @@ class Rule:
     # The rule can match only if the text holds one of these characters or bigrams (None: it
     # may match anything). Cheap to test against the text's n-grams; saves most scans.
     keys: frozenset[str] | None = None
-    # Bigrams whose alternatives the pattern matches from their second character (see
-    # `_shifted`): a match that follows the first character really starts one earlier.
+    # Leading characters of alternatives the pattern matches from a later character (see
+    # `_shifted`): a match they end really starts len - 1 characters earlier.
     shifted: frozenset[str] = frozenset()
 
 
@@ -126,20 +128,30 @@ def _first_two(alternative: str) -> list[str]:
     return [head]
 
 
-# The commonest characters of residents' messages, one to three times in every hundred.
-HOT = "我了的不一在人们个里去上家天要子有他就都是老这到工下问想没说把门"
+# The sixty commonest characters of residents' messages (about one in every hundred or more).
+HOT = (
+    "我了的不一在人们个里去上家天要子有他就都是老这到工下问想没说把门"
+    "好来经被打村区已口几年次多着么给还能小孩开十车出楼学也请"
+)
 
 
 def _shifted(alternative: str) -> tuple[str, str | None]:
-    """An alternative led by a common character, matched from its second: "了此残生" becomes
-    "此(?<=了此)残生". `re` stops at every occurrence of a pattern's first characters, and
-    stopping at every "了" and "我" is what made the lexicon slow."""
-    head, second, rest = alternative[0], alternative[1:2], alternative[2:]
-    if head not in HOT or not _LITERAL.match(second or "-") or second in HOT:
-        return alternative, None
-    if rest[:1] in ("?", "*", "+", "{"):
-        return alternative, None  # the second character is quantified
-    return f"{second}(?<={head}{second}){rest}", head + second
+    """An alternative led by common characters, matched from the first uncommon one: "了此残生"
+    becomes "此(?<=了此)残生", "我不在了" becomes "在(?<=我不在)了". `re` stops at every
+    occurrence of a pattern's first characters, and stopping at every "了" and "我" is what
+    made the lexicon slow. Returns the new alternative and the characters up to its new lead
+    (the match really starts that many characters earlier, less one)."""
+    for lead in range(1, 4):
+        char, rest = alternative[lead : lead + 1], alternative[lead + 1 :]
+        literal = alternative[:lead]
+        if not all(_LITERAL.match(c) for c in literal) or alternative[0] not in HOT:
+            return alternative, None
+        if not _LITERAL.match(char or "-") or rest[:1] in ("?", "*", "+", "{"):
+            return alternative, None  # not a plain character (or a quantified one)
+        if char not in HOT:
+            prefix = literal + char
+            return f"{char}(?<={prefix}){rest}", prefix
+    return alternative, None
 
 
 def _factored(alternatives: list[str]) -> str:
@@ -301,11 +313,80 @@ HOMOPHONES = (
 # Romanised words next to Chinese ("tiao楼", "不想huo了"): evasion or a broken input method.
 PINYIN = {"tiao": "跳", "lou": "楼", "si": "死", "sha": "杀", "huo": "活", "yao": "药"}
 
+# Full-width digits and letters to ASCII ("１２次" → "12次"), the part of NFKC the rules need.
+_WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_NARROW = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Spaces, symbols typed inside a word ("自*杀"), and romanised words ("tiao楼").
+_EDIT = re.compile(
+    r"[ \t\u3000]+|(?<=[\u4e00-\u9fff])[*＊~～_·•/|\\]+(?=[\u4e00-\u9fff])|[A-Za-z]+"
+)
+_NEEDS_EDIT = re.compile(r"[ \t\u3000*＊~～_·•/|\\A-Za-z]")
+DELIMITERS = ",，。.!！?？;；:：、\n"
+_SYLLABLE = re.compile("|".join(sorted(PINYIN, key=len, reverse=True)))
+
+
+def _phrase(text: str) -> bool:
+    """Three characters without a space or delimiter: a phrase, not a split word."""
+    return len(text) == 3 and not any(c in DELIMITERS or c.isspace() for c in text)
+
+
+def _replacement(text: str, match: re.Match[str]) -> str:
+    start, end = match.span()
+    piece = match.group()
+    if piece[0].isspace():
+        # WeChat writes clauses separated by spaces; a single character on either side is an
+        # evasion ("跳 楼") or a typing habit, and is joined.
+        if _phrase(text[max(0, start - 3) : start]) and _phrase(text[end : end + 3]):
+            return "，"
+        return ""
+    if piece.isascii() and piece.isalpha():
+        beside = text[start - 1 : start] + text[end : end + 1]
+        syllables = _SYLLABLE.findall(piece.lower())
+        if _CJK.search(beside) and "".join(syllables) == piece.lower():
+            return "".join(PINYIN[s] for s in syllables)
+        return piece
+    return ""
+
+
+def edit(text: str) -> tuple[str, list[int] | None]:
+    """The text with spaces, inner symbols and pinyin handled, and where each of its
+    characters came from (None: nothing moved)."""
+    if _WIDE.search(text):
+        text = text.translate(_NARROW)
+    if not _NEEDS_EDIT.search(text):
+        return text, None
+    pieces: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for match in _EDIT.finditer(text):
+        start, end = match.span()
+        new = _replacement(text, match)
+        pieces += (text[last:start], new)
+        origin += range(last, start)
+        origin += range(start, end) if new == match.group() else [start] * len(new)
+        last = end
+    pieces.append(text[last:])
+    origin += range(last, len(text))
+    return "".join(pieces), origin
+
+
+def fold(text: str) -> str:
+    """Traditional characters, dialect, typos and homophones, one character for one."""
+    if HAS_TRADITIONAL.search(text):
+        text = text.translate(TRADITIONAL)
+    text = VARIANT.sub(lambda m: VARIANTS[m.group()], text)
+    for pattern, replacement in HOMOPHONES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 # --------------------------------------------------------------------------- shared context
 
 _MORE = r"[一二两三四五六七八九十百千几多余来]{0,6}"
 _PEOPLE = (
-    r"(?:多|几|来|余)?(?:户|人|名|位|家|口人|号人|(?:个|号)·{0,4}(?:人|工|民|主|长|生|友|员|户|机|师|匠|乡|弟))"
+    r"(?:多|几|来|余)?(?:户|人|名|位|家|口人|号人"
+    r"|(?:个|号)·{0,4}(?:人|工|民|主|长|生|友|员|户|机|师|匠|乡|弟))"
 )
 # Ten or more people or households: "二十几个工人", "一百多户", "上百人", "30多名". Matched
 # from the 十 / 百 / 千: the numerals before it ("二", "上") add nothing but time (see `HOT`);
@@ -372,7 +453,8 @@ PETITION_CUE = rx(
 )
 TRAVEL_UNLESS = (
     r"旅游|出差|研学|看病|就医|治病|读书|上学|打工|务工|开会|培训|学习|比赛|考试|办证|办理|医保|"
-    r"通行证|护照|审核|参观|探亲|高铁|航班|团建|旅行|度假|游玩|玩|演出|展会|升旗|转学"
+    r"通行证|护照|审核|参观|探亲|高铁|航班|团建|旅行|度假|游玩|玩|演出|展会|升旗|转学|参加|出席"
+    r"|领奖|展览|画展|书法展|参展|介绍信"
 )
 
 # Negators that turn the next few characters into a denial ("不会去上访", "没有人要去堵路").
@@ -398,7 +480,8 @@ HEARSAY = rx(
 RESOLVED = re.compile(
     r"后来[^。!?;！？；]{0,24}(?:解决|处理好|调解|协调好|到位|和好|治好|好了|修好|谈妥|和解)"
     r"|(?:已经|已|基本)(?:解决|调解好|处理好|协调好|化解|平息|和解|谈妥)|调解好了|协调好了|处理好了"
-    r"|达成了?(?:协议|和解)|现在关系(?:很|挺)好|(?:也|都|已经)?(?:拿到|到账|赔了|补上|了结)|案子结了"
+    r"|达成了?(?:协议|和解)|现在关系(?:很|挺)好|(?:也|都|已经)?(?:拿到|到账|赔了|补上)|案子结了"
+    r"|(?:也|都|已经)了结|走出来了|已经康复|现在好多了"
 )
 # Settled for good: no past marker needed ("对方也赔了医药费，案子结了").
 SETTLED = rx(r"案子(?:已经)?结了|已经结案|调解结案|达成了?(?:和解|调解)协议|已经和解")
@@ -408,14 +491,14 @@ PAST = re.compile(
 # A proposal the others talked down is not a plan ("有人提议拉横幅，但大部分业主都不同意").
 DISSUADED = rx(
     r"(?:大部分|大多数|多数|其他)·{0,4}(?:人|业主|村民)?·{0,2}"
-    r"(?:不同意|反对|没同意)|没人响应|作罢|打消"
+    r"(?:不同意|反对|没同意)|没人响应|作罢|打消|劝住|劝下来|劝阻|被·{0,4}劝"
 )
 # The writer denies what the sentence mentions ("有人家暴？根本没有这回事").
 DENIED = rx(r"没有这回事|没这回事|根本没有这|纯属误会|是个误会|是误会|不是真的|是假的|造谣")
 # A plain service question: "where do I apply", "is this price normal".
 QUESTION = rx(
     r"请问|想问|问一下|问下|咨询|怎么(?:办理|申请|报名|补办)|哪里(?:可以|能)|要什么材料|合不合理"
-    r"|能不能|可不可以|是否|有没有(?:补贴|政策|优惠)"
+    r"|能不能|可不可以|是否|有没有(?:补贴|政策|优惠)|吗[?？]|多少钱|怎么收费"
 )
 
 # --------------------------------------------------------------------------- the lexicon
@@ -513,7 +596,9 @@ RULES: tuple[Rule, ...] = (
         SELF,
         "critical",
         "出现自伤/轻生表述",
-        lead("买|准备|备|攒|弄|存|囤", "(?:了|到)·{0,4}(?:敌敌畏|百草枯|老鼠药|毒鼠强|安眠药|毒药)"),
+        lead(
+            "买|准备|备|攒|弄|存|囤", "(?:了|到)·{0,4}(?:敌敌畏|百草枯|老鼠药|毒鼠强|安眠药|毒药)"
+        ),
         unless=r"虫|草|庄稼|田|地里|果树|菜地|假|质量|商家|农资|店|效果|过期|发票|价格|老鼠(?!药)"
         r"|灭鼠|以前|禁",
     ),
@@ -522,7 +607,8 @@ RULES: tuple[Rule, ...] = (
         "critical",
         "出现自伤/轻生表述",
         r"跳楼",
-        unless=r"促销|标语|广告|甩卖|清仓|减价|打折|喇叭|口号|招牌|价格|跳楼价|跳楼机",
+        unless=r"促销|标语|广告|甩卖|清仓|减价|打折|喇叭|口号|招牌|价格|跳楼价|跳楼机|跳楼一样|跳楼似的"
+        r"|便宜",
     ),
     rule(
         SELF,
@@ -622,14 +708,18 @@ RULES: tuple[Rule, ...] = (
         lead("找|叫", "人来?(?:打|收拾|教训|弄)"),
         lead("扬言|威胁|放话|恐吓", "·{0,8}(?:打|砍|收拾|报复|烧|炸)"),
         r"出了(?:什么)?事(?:情)?·{0,2}(?:别|不要|可别)怪",
-        lead("别|不要", "怪(?:我|我们)(?:不客气|心狠|手辣|翻脸|无情|没有?(?:提前)?(?:提醒|说|讲)|用)"),
+        lead(
+            "别|不要", "怪(?:我|我们)(?:不客气|心狠|手辣|翻脸|无情|没有?(?:提前)?(?:提醒|说|讲)|用)"
+        ),
         r"别说(?:我|我们)没有?(?:提醒|警告|打招呼)",
         r"大不了坐牢|坐牢(?:我)?也(?:要|认|值)|不怕坐牢",
         lead("我就|我们就|那就|就别怪我", "不客气"),
         r"最好·{0,8}(?:别|不要)·{0,6}(?:一个人|出门|走夜路)|走夜路·{0,4}小心",
         r"这笔账·{0,6}(?:记|算)|迟早·{0,6}(?:算账|收拾|报仇|要他|让他|跟他算|和他算)",
         f"我知道{PRONOUN}的?(?:家|孩子|儿子|女儿|老婆|家人|父母|老家)?·{{0,2}}(?:住在?哪|在哪)",
-        lead("看|瞧", "·{0,3}(?:他|她|他们|你们)·{0,3}(?:还能|能)·{0,2}(?:嚣张|得意|狂|神气|横|威风)"),
+        lead(
+            "看|瞧", "·{0,3}(?:他|她|他们|你们)·{0,3}(?:还能|能)·{0,2}(?:嚣张|得意|狂|神气|横|威风)"
+        ),
     ),
     rule(
         VIOLENCE,
@@ -812,7 +902,14 @@ RULES: tuple[Rule, ...] = (
         PETITION,
         "high",
         "扬言越级或赴省进京上访",
-        r"进京(?!高速|证|务工|赶考|旅游|看病|就医|求学|读书)|赴京|上京|越级(?!提拔|晋升|报销)",
+        r"进京(?!高速|证|务工|赶考|旅游|看病|就医|求学|读书)|赴京|上京",
+        unless=TRAVEL_UNLESS,
+    ),
+    rule(
+        PETITION,
+        "high",
+        "扬言越级或赴省进京上访",
+        r"越级(?!提拔|晋升|报销)",
         r"国家信访局|省信访局|省信访办|中南海",
         r"告到·{0,3}(?:省|北京|中央|国务院)|告上(?:北京|中央)|上访到·{0,2}(?:省|北京|中央)",
         r"一级一级·{0,4}(?:往上)?告|往上告|告到底|往(?:省里|中央|北京)·{0,4}(?:告|写信|反映)",
@@ -825,7 +922,8 @@ RULES: tuple[Rule, ...] = (
         r"省里|省城|省会|省政府|省委|长沙|北京|首都|中央|天安门",
         before=r"(?:去|到|上|跑|赴|进)了?(?:一趟)?$",
         needs_in_text=(PETITION_CUE,),
-        unless=TRAVEL_UNLESS + r"|什么区别|有何区别|流程|程序|手续|如何(?:办理|反映)|哪个·{0,2}更快",
+        unless=TRAVEL_UNLESS
+        + r"|什么区别|有何区别|流程|程序|手续|如何(?:办理|反映)|哪个·{0,2}更快",
     ),
     rule(
         PETITION,
@@ -833,7 +931,8 @@ RULES: tuple[Rule, ...] = (
         "扬言越级或赴省进京上访",
         r"省纪委|中纪委|中央纪委|国家监委|巡视组|省委书记",
         needs_in_text=(PETITION_CUE,),
-        unless=TRAVEL_UNLESS + r"|什么区别|有何区别|流程|程序|手续|如何(?:办理|反映)|哪个·{0,2}更快",
+        unless=TRAVEL_UNLESS
+        + r"|什么区别|有何区别|流程|程序|手续|如何(?:办理|反映)|哪个·{0,2}更快",
     ),
     rule(
         PETITION,
@@ -872,7 +971,10 @@ RULES: tuple[Rule, ...] = (
             r"(?:外面|门外|屋里)?(?:打(?:人|我|她|他|老婆|孩子|小孩|老人|妈|架)|砸门|追打|砍人|追着)",
         ),
         r"喊救命|呼救|救命啊|喊别打|别打了|住手",
-        lead("抱着孩子|抱着娃|带着孩子", "·{0,6}(?:站在|爬上|坐在)·{0,6}(?:窗|阳台|楼顶|天台|江边|河边|桥|栏杆)"),
+        lead(
+            "抱着孩子|抱着娃|带着孩子",
+            "·{0,6}(?:站在|爬上|坐在)·{0,6}(?:窗|阳台|楼顶|天台|江边|河边|桥|栏杆)",
+        ),
     ),
     rule(
         DANGER,
@@ -889,6 +991,14 @@ RULES: tuple[Rule, ...] = (
                 r"|到处"
             ),
         ),
+    ),
+    rule(
+        DANGER,
+        "critical",
+        "有人正处于危险之中",
+        # someone carrying fuel who speaks of burning or blowing something up
+        lead("拎着|提着|拿着|抱着|扛着|带着", "·{0,8}(?:汽油|柴油|酒精|煤气罐|液化气)"),
+        needs=(rx(r"烧|点火|放火|炸|同归"),),
     ),
     rule(
         DANGER,
@@ -990,7 +1100,9 @@ RULES: tuple[Rule, ...] = (
         "high",
         "可能有人身处危险",
         r"饿肚子|没饭吃|吃不上饭|没人做饭|没人送饭|好几顿没吃|几天没吃|只送一餐|说饿|喊饿|饿得",
-        needs=(rx(r"孩子|小孩|娃|儿童|老人|奶奶|爷爷|老母亲|老父亲|妈|爸|瘫痪|残疾|老头|妹妹|弟弟|岁"),),
+        needs=(
+            rx(r"孩子|小孩|娃|儿童|老人|奶奶|爷爷|老母亲|老父亲|妈|爸|瘫痪|残疾|老头|妹妹|弟弟|岁"),
+        ),
         unless=r"食堂|饭菜|外卖|餐厅|饭店|伙食|医药费|还不起",
     ),
     rule(
@@ -1103,7 +1215,7 @@ CUES: tuple[Rule, ...] = (
         "farewell",
         r"托付|拜托(?:你|她|他|您|政府|大家)|以后·{0,4}靠(?:你|她|他|您)|以后·{0,4}交给",
         lead(
-            "交给|转给|送给|留给|过户给",
+            "交给|转给|送给|留给|过户给|过户至|过户到",
             r"了?·{0,3}(?:孙子|孙女|侄子|侄女|儿子|女儿|孩子|老婆|老公|老伴|老乡|邻居|家里|我妈"
             r"|我爸|外婆|奶奶|她|他)",
         ),
@@ -1122,7 +1234,8 @@ CUES: tuple[Rule, ...] = (
         r"就剩·{0,8}放不下|放心不下(?:孩子|爸妈|我妈|我爸|老人)",
         r"我走了以后|我不在了|等我走了|我走后|以后·{0,6}就靠|后面的事|以后的事|剩下的事|交代好",
         r"不会?再(?:打|来|找|麻烦|打扰|反映|投诉)(?:了|你们)|谢谢你们·{0,6}(?:这些年|一直|听我)",
-        lead("去|早点", "陪(?:老伴|我妈|我爸|孩子|我儿子|我女儿)"),
+        lead("去|早点", "陪·{0,3}(?:老伴|我妈|我爸|孩子|儿子|女儿)"),
+        r"本人走后|此后·{0,4}不再|不再(?:烦扰|打扰|麻烦)·{0,2}(?:各位|组织|领导|你们)",
         unless=r"搬家|毕业|离职|辞职|调动|出差|旅游|回老家|感谢|满意|已经解决|公证|遗嘱|继承",
     ),
     cue(
@@ -1134,6 +1247,7 @@ CUES: tuple[Rule, ...] = (
         ),
         lead("托付给|拜托你|拜托他|拜托她", "·{0,6}(?:照顾|养|管|带)"),
         lead("交给", "(?:他|她|你|你们)·{0,2}照顾"),
+        lead("孩子|娃|爸妈|父母|老人|女儿|儿子|老伴", "·{0,4}托付给"),
         lead("麻烦", "(?:你|他|她|您)·{0,2}照顾"),
         unless=r"出国|打工|出差|工作|上学|读书|搬|调|住院|手术|培训|外地",
     ),
@@ -1232,5 +1346,6 @@ COMBOS: tuple[Combo, ...] = (
     Combo(VIOLENCE, "high", "备好凶器或引火物", ("armed",)),
     Combo(VIOLENCE, "high", "盯上对方并流露报复之意", ("stalk", "veiled|aim")),
     Combo(VIOLENCE, "high", "跟踪、摸清对方行踪", ("stalk", "stalk")),
+    Combo(VIOLENCE, "high", "多处流露报复或威胁之意", ("veiled", "veiled")),
     Combo(GROUP, "high", "多人相约采取堵路、静坐等行动", ("disrupt", "crowd", "plan|demand"), 80),
 )

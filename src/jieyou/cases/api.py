@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
 from jieyou.cases import views
-from jieyou.cases.intake import submit_case
+from jieyou.cases.intake import analyse, submit_case
 from jieyou.cases.schemas import (
     ActionIn,
     CaseCreate,
@@ -26,6 +26,7 @@ from jieyou.cases.schemas import (
     TriagePage,
 )
 from jieyou.cases.service import act_on_case, dismiss_duplicate, parse_action, rate_case
+from jieyou.db import utcnow
 from jieyou.deps import UnitOfWork
 from jieyou.errors import Invalid
 
@@ -37,7 +38,13 @@ Number = Annotated[str, Path(max_length=24, description="诉求编号，如 JY20
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
 async def create_case(body: CaseCreate, work: UnitOfWork) -> CaseCreated:
     """Submit a grievance. Public; staff with a token may also set the channel."""
-    return await work.public(lambda s, actor: views.created(submit_case(s, data=body, actor=actor)))
+    now = utcnow()
+    analysis = await work.read_first(lambda s: analyse(s, body, now=now))
+    return await work.public(
+        lambda s, actor: views.created(
+            submit_case(s, data=body, actor=actor, now=now, analysis=analysis)
+        )
+    )
 
 
 @router.get("/cases", response_model=CasePage)

@@ -22,7 +22,7 @@ HIGH_RISK = ("critical", "high")
 
 
 def status_counts(session: Session, actor: User) -> dict[str, int]:
-    inner = scoped(select(Case.id, Case.status), actor).subquery()
+    inner = scoped(select(Case), actor).subquery()
     rows = session.execute(select(inner.c.status, func.count()).group_by(inner.c.status))
     return {status: int(n) for status, n in rows}
 

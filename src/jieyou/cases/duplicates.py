@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jieyou.cases.models import Case, CaseLink
 from jieyou.cases.states import OPEN_STATUSES
-from jieyou.regions.repository import subtree_clause
 
 # Bigrams of petition boilerplate: frequent in every message, evidence of nothing.
 BOILERPLATE = frozenset(
@@ -127,62 +128,119 @@ STOP_CHARS = frozenset(
 )
 
 
-def _bigrams(text: str) -> Counter[str]:
-    chars = [c for c in text if _KEEP.match(c)]
-    grams = ("".join(pair) for pair in pairwise(chars))
-    return Counter(g for g in grams if g not in BOILERPLATE)
+# The gist of a complaint is in its first few hundred characters; comparing more costs time.
+TEXT_LIMIT = 400
 
 
-def _chars(text: str) -> Counter[str]:
-    return Counter(c for c in text if "\u4e00" <= c <= "\u9fff" and c not in STOP_CHARS)
+@dataclass(frozen=True)
+class Profile:
+    """A text's content characters and bigrams with their norms, computed once per text."""
+
+    chars: Counter[str]
+    bigrams: Counter[str]
+    chars_norm: float
+    bigrams_norm: float
+
+    @classmethod
+    def of(cls, text: str) -> Profile:
+        text = text[:TEXT_LIMIT]
+        chars = Counter(c for c in text if "\u4e00" <= c <= "\u9fff" and c not in STOP_CHARS)
+        kept = [c for c in text if _KEEP.match(c)]
+        bigrams = Counter(
+            g for g in ("".join(pair) for pair in pairwise(kept)) if g not in BOILERPLATE
+        )
+        return cls(chars, bigrams, _norm(chars), _norm(bigrams))
+
+    def similarity(self, other: Profile) -> float:
+        """How alike two complaints read, 0–1 (see the module docstring)."""
+        return 0.6 * _cosine(self.chars, self.chars_norm, other.chars, other.chars_norm) + (
+            0.4 * _cosine(self.bigrams, self.bigrams_norm, other.bigrams, other.bigrams_norm)
+        )
 
 
-def _cosine(ca: Counter[str], cb: Counter[str]) -> float:
-    if not ca or not cb:
+def _norm(counts: Counter[str]) -> float:
+    return math.sqrt(sum(n * n for n in counts.values()))
+
+
+def _cosine(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
+    if not a_norm or not b_norm:
         return 0.0
-    dot = sum(n * cb[g] for g, n in ca.items() if g in cb)
-    norm = math.sqrt(sum(n * n for n in ca.values())) * math.sqrt(sum(n * n for n in cb.values()))
-    return dot / norm if norm else 0.0
+    # Only shared keys contribute; the set intersection runs in C and is small for unrelated
+    # texts, which are most of the candidates.
+    return sum(a[g] * b[g] for g in a.keys() & b.keys()) / (a_norm * b_norm)
 
 
 def similarity(a: str, b: str) -> float:
     """How alike two complaints read, 0–1 (see the module docstring)."""
-    return 0.6 * _cosine(_chars(a), _chars(b)) + 0.4 * _cosine(_bigrams(a), _bigrams(b))
+    return Profile.of(a).similarity(Profile.of(b))
 
 
 def _text(title: str, description: str) -> str:
-    return f"{title} {description}"
+    return f"{title} {description[:TEXT_LIMIT]}"
+
+
+# Profiles of recent cases, by (id, created_at): a case's text never changes, and the same
+# township's recent cases are compared again with every new case, so each text is read and
+# profiled once. created_at is in the key because SQLite may reuse the id of a case whose
+# transaction was rolled back.
+_CACHE: OrderedDict[tuple[int, datetime], Profile] = OrderedDict()
+_CACHE_SIZE = 20_000
+_CACHE_LOCK = threading.Lock()
+
+
+def _profiles(session: Session, keys: list[tuple[int, datetime]]) -> dict[int, Profile]:
+    with _CACHE_LOCK:
+        found = {key[0]: _CACHE[key] for key in keys if key in _CACHE}
+    missing = {key[0]: key for key in keys if key[0] not in found}
+    if missing:
+        rows = session.execute(
+            select(Case.id, Case.title, func.substr(Case.description, 1, TEXT_LIMIT)).where(
+                Case.id.in_(list(missing))
+            )
+        ).all()
+        fresh = {missing[i]: Profile.of(_text(title, text)) for i, title, text in rows}
+        found.update({key[0]: profile for key, profile in fresh.items()})
+        with _CACHE_LOCK:
+            _CACHE.update(fresh)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return found
 
 
 def find_duplicates(
     session: Session,
-    case: Case,
     *,
+    township_path: str,
+    region_path: str,
+    phone: str,
+    text: str,
     window_days: int,
     threshold: float,
     now: datetime,
-    limit: int = 300,
+    limit: int = 150,
 ) -> list[tuple[int, float]]:
-    """(earlier case id, score) for open cases of the same township that read like ``case``."""
-    township = case.region_path[:9]
+    """(earlier case id, score) for open cases of the same township that read like ``text``.
+
+    The most recent ``limit`` candidates are compared (one index scan in date order).
+    """
     rows = session.execute(
-        select(Case.id, Case.title, Case.description, Case.region_path, Case.submitter_phone)
+        select(Case.id, Case.created_at, Case.region_path, Case.submitter_phone)
         .where(
-            subtree_clause(Case.region_path, township),
+            Case.township_path == township_path,
             Case.created_at >= now - timedelta(days=window_days),
             Case.status.in_([s.value for s in OPEN_STATUSES]),
-            Case.id != case.id,
         )
         .order_by(Case.created_at.desc())
         .limit(limit)
     ).all()
-    mine = _text(case.title, case.description)
+    profiles = _profiles(session, [(row[0], row[1]) for row in rows])
+    mine = Profile.of(text[: TEXT_LIMIT + 60])
     found = []
-    for other_id, title, description, path, phone in rows:
-        score = similarity(mine, _text(title, description))
-        if path[:12] == case.region_path[:12]:
+    for other_id, _, path, other_phone in rows:
+        score = mine.similarity(profiles[other_id])
+        if path[:12] == region_path[:12]:
             score += 0.05  # same village: a little more likely to be the same matter
-        if phone == case.submitter_phone:
+        if other_phone == phone:
             score += 0.1  # the same person again
         score = min(score, 1.0)
         if score >= threshold:

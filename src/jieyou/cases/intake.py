@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
-from jieyou.alerts.risk import assess
+from jieyou.alerts.risk import RiskAssessment, assess
 from jieyou.alerts.service import raise_risk_alert
 from jieyou.cases import repository
 from jieyou.cases.duplicates import find_duplicates, link_duplicates
@@ -96,26 +96,27 @@ def department_for(session: Session, region_path: str, category: Category | None
     )
 
 
-def submit_case(
-    session: Session, *, data: CaseCreate, actor: User | None, now: datetime | None = None
-) -> Case:
-    """Validate, classify, assess, route to the lowest competent tier, store, link duplicates
-    and raise a risk alert if needed — all in the caller's transaction."""
-    now = now or utcnow()
-    if data.channel is not None and actor is None and data.channel != Channel.web:
-        raise NotPermitted("只有工作人员可以指定受理渠道", code="channel_needs_staff")
-    channel = data.channel or (Channel.api if actor else Channel.web)
+@dataclass(frozen=True)
+class Analysis:
+    """What reading a submission tells us, before anything is written."""
+
+    title: str
+    predicted: Classified | None
+    # The category the text alone points to, when confident enough to route by it.
+    routed_category: str | None
+    risk: RiskAssessment
+    duplicates: list[tuple[int, float]]  # (earlier case id, score)
+
+
+def analyse(session: Session, data: CaseCreate, *, now: datetime) -> Analysis:
+    """Classify, assess risk and look for duplicates. Reads only, so the HTTP boundary runs it
+    before taking the write lock (SQLite has one writer: CPU work must not hold it)."""
     region = require_region(session, data.region_code)
-    chosen = require_category(session, data.category_code) if data.category_code else None
     title = data.title or _title_from(data.description)
     predicted = classify_text(session, title, data.description)
     threshold = get_settings().classifier.auto_route_threshold
-    confident = (
-        predicted is not None and predicted.code is not None and (predicted.confidence >= threshold)
-    )
-    refined: str | None = None
-    if confident:
-        assert predicted is not None and predicted.code is not None
+    routed: str | None = None
+    if predicted is not None and predicted.code is not None and predicted.confidence >= threshold:
         text = f"{title} {data.description}"
         overall = best_match(text)
         within = best_match(text, within=predicted.code)
@@ -126,9 +127,49 @@ def submit_case(
         ):
             # Plainly a dispute type the model was never taught (政法, 民政 …): its confidence
             # means nothing here, so a person decides.
-            confident = False
-        elif within is not None:
-            refined = within.code  # 劳动和社会保障 + 欠薪 → 劳资欠薪: the right tier and office
+            routed = None
+        else:
+            # 劳动和社会保障 + 欠薪 → 劳资欠薪: the second level has the right tier and office.
+            routed = within.code if within is not None else predicted.code
+    dup = get_settings().duplicates
+    duplicates = find_duplicates(
+        session,
+        township_path=region.path[:9],
+        region_path=region.path,
+        phone=data.submitter.phone,
+        text=f"{title} {data.description}",
+        window_days=dup.window_days,
+        threshold=dup.threshold,
+        now=now,
+    )
+    return Analysis(
+        title=title,
+        predicted=predicted,
+        routed_category=routed,
+        risk=assess(title, data.description, parties=len(data.parties)),
+        duplicates=duplicates,
+    )
+
+
+def submit_case(
+    session: Session,
+    *,
+    data: CaseCreate,
+    actor: User | None,
+    now: datetime | None = None,
+    analysis: Analysis | None = None,
+) -> Case:
+    """Validate, route to the lowest competent tier, store, link duplicates and raise a risk
+    alert if needed — all in the caller's transaction. ``analysis`` may come from
+    :func:`analyse` run beforehand; otherwise it is done here."""
+    now = now or utcnow()
+    if data.channel is not None and actor is None and data.channel != Channel.web:
+        raise NotPermitted("只有工作人员可以指定受理渠道", code="channel_needs_staff")
+    channel = data.channel or (Channel.api if actor else Channel.web)
+    region = require_region(session, data.region_code)
+    chosen = require_category(session, data.category_code) if data.category_code else None
+    analysis = analysis or analyse(session, data, now=now)
+    title, predicted, risk = analysis.title, analysis.predicted, analysis.risk
 
     # A person's choice routes the case; staff choices count as confirmed. A resident's choice
     # that the model confidently contradicts goes to triage. With no choice, a confident
@@ -136,14 +177,12 @@ def submit_case(
     category: Category | None = chosen
     needs_triage = False
     if chosen is None:
-        if confident:
-            assert predicted is not None and predicted.code is not None
-            category = session.get(Category, refined or predicted.code)
+        if analysis.routed_category is not None:
+            category = session.get(Category, analysis.routed_category)
         else:
             needs_triage = True
-    elif actor is None and confident:
-        assert predicted is not None and predicted.code is not None
-        needs_triage = chosen.code[:2] != predicted.code
+    elif actor is None and analysis.routed_category is not None:
+        needs_triage = chosen.code[:2] != analysis.routed_category[:2]
     tier, owner = owner_for(session, region, category)
     department = department_for(session, region.path, category)
     risk = assess(title, data.description, parties=len(data.parties))
@@ -162,6 +201,7 @@ def submit_case(
         description=data.description,
         region_code=region.code,
         region_path=region.path,
+        township_path=region.path[:9],
         address=data.address,
         lat=data.lat,
         lng=data.lng,
@@ -216,11 +256,7 @@ def submit_case(
         is_public=True,
         now=now,
     )
-    dup = get_settings().duplicates
-    matches = find_duplicates(
-        session, case, window_days=dup.window_days, threshold=dup.threshold, now=now
-    )
-    link_duplicates(session, case, matches, now=now)
+    link_duplicates(session, case, analysis.duplicates, now=now)
     if risk.level in ("high", "critical"):
         raise_risk_alert(session, case, now=now)
     return case

@@ -59,6 +59,7 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_region_path_created_at", "region_path", "created_at"),
+        Index("ix_cases_township_path_created_at", "township_path", "created_at"),
         Index("ix_cases_owner_unit_id_status", "owner_unit_id", "status"),
         Index("ix_cases_assigned_unit_id_status", "assigned_unit_id", "status"),
     )
@@ -70,12 +71,17 @@ class Case(Base):
     query_code: Mapped[str] = mapped_column(String(6))
     kind: Mapped[str] = mapped_column(String(16), default="grievance")
     channel: Mapped[str] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    # No index on status or risk level alone: too few values to narrow anything, and without
+    # statistics SQLite's planner would pick them over the region range and read half the table.
+    status: Mapped[str] = mapped_column(String(12))
 
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     region_path: Mapped[str] = mapped_column(PathString)
+    # The township part of the path (the county's, for a county-level place): "recent cases of
+    # this township" is then one index scan in date order (duplicates, early warning).
+    township_path: Mapped[str] = mapped_column(PathString)
     address: Mapped[str | None] = mapped_column(String(200))
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
@@ -89,7 +95,7 @@ class Case(Base):
     # [[category code, probability], ...] best first, at most 3.
     prediction_top: Mapped[list[Any] | None] = mapped_column(JSON)
     model_version: Mapped[str | None] = mapped_column(String(40))
-    risk_level: Mapped[str] = mapped_column(String(10), default="normal", index=True)
+    risk_level: Mapped[str] = mapped_column(String(10), default="normal")
     # Sentences a person can read: why the risk level is what it is.
     risk_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
 

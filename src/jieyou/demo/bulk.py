@@ -112,6 +112,7 @@ def seed_cases(
                     "description": "用于性能测试的批量诉求内容。",
                     "region_code": code,
                     "region_path": path,
+                    "township_path": path[:9],
                     "address": None,
                     "lat": None,
                     "lng": None,

@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PY_BIN := $(shell python3 -c 'import sys,os; print(os.path.dirname(sys.executable))')
 export JIEYOU_DATABASE_URL ?= sqlite:///var/jieyou.db
 
-.PHONY: env run test lint fmt migrate bench model clean
+.PHONY: env run test lint fmt migrate bench model clean browser screenshots vendor
 
 env:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet uv
@@ -45,6 +45,19 @@ bench: env
 model: env
 	$(UVR) python -m jieyou.classify.cli train --data ../shared/data/messages/train.csv \
 		--out src/jieyou/classify/default_model
+
+# Debian's chromium and CJK fonts for the browser test (it is skipped without chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "noto sans cjk" || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+# Re-take docs/screenshots/*.png (375 px and 1280 px) with the browser test.
+screenshots: env browser
+	JIEYOU_SCREENSHOTS=1 $(UVR) pytest tests/web/test_browser.py
+
+# Re-vendor htmx from npm into src/jieyou/web/static/vendor/ (commit the result).
+vendor:
+	bash scripts/vendor.sh
 
 clean:
 	rm -rf .venv var .pytest_cache

@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +18,11 @@ from jieyou.config import Settings, get_settings
 from jieyou.db import Database, get_database
 from jieyou.errors import JieyouError, TooLarge
 from jieyou.validation import describe_validation_errors
+from jieyou.web import errors as web_errors
+from jieyou.web.boundary import LoginRequired
+from jieyou.web.public import router as public_router
+from jieyou.web.staff import router as staff_router
+from jieyou.web.templating import HERE as WEB_DIR
 
 log = logging.getLogger("jieyou")
 
@@ -30,17 +36,27 @@ class BodyLimit:
     while reading. The body is read here (it is small) and replayed to the app, because an
     error raised from inside FastAPI's body parsing would be reported as a 400."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        form_paths: frozenset[str] = frozenset(),
+        form_max: int = 0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Page forms that carry photos get their own, larger limit.
+        self.form_paths = form_paths
+        self.form_max = form_max
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.form_max if scope["path"] in self.form_paths else self.max_bytes
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
-                await self._refuse(scope, receive, send)
+            if name == b"content-length" and (not value.isdigit() or int(value) > limit):
+                await self._refuse(scope, receive, send, limit)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -50,8 +66,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -68,8 +84,13 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"请求体过大，上限为 {self.max_bytes // 1000} KB"
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        message = f"请求体过大，上限为 {limit // 1000} KB"
+        if scope["path"] in self.form_paths:
+            message = f"提交的内容过大（上限 {limit // 1_000_000} MB），请减少或压缩照片后再提交"
+            page = f"<!doctype html><meta charset=utf-8><title>内容过大</title><p>{message}</p>"
+            await HTMLResponse(page, status_code=413)(scope, receive, send)
+            return
         await error_response(413, TooLarge.code, message)(scope, receive, send)
 
 
@@ -83,27 +104,38 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database or get_database()
     app.state.settings = settings
 
+    # Each handler answers JSON for the API and a page in Chinese for browsers (page routes).
     @app.exception_handler(JieyouError)
-    async def _jieyou_error(_: Request, exc: JieyouError) -> JSONResponse:
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+    async def _jieyou_error(request: Request, exc: JieyouError) -> Response:
+        if not web_errors.is_page(request):
+            return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+        if isinstance(exc, LoginRequired):
+            return web_errors.login_redirect(request, exc)
+        return web_errors.error_page(request, exc.status, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         status, code, message, fields = describe_validation_errors(exc.errors())
+        if web_errors.is_page(request):
+            return web_errors.error_page(request, status, message)
         return error_response(status, code, message, fields=fields)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {
             404: ("not_found", "请求的地址不存在"),
             405: ("method_not_allowed", "不支持该请求方法"),
         }
         code, message = codes.get(exc.status_code, ("http_error", str(exc.detail)))
+        if web_errors.is_page(request):
+            return web_errors.error_page(request, exc.status_code, message)
         return error_response(exc.status_code, code, message)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if web_errors.is_page(request):
+            return web_errors.error_page(request, 500, "服务器内部错误，请稍后再试")
         return error_response(500, "internal_error", "服务器内部错误，请稍后再试")
 
     @app.get("/healthz", tags=["meta"])
@@ -112,5 +144,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.include_router(cases_router)
     app.include_router(alerts_router)
-    app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
+    app.include_router(public_router)
+    app.include_router(staff_router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.server.max_body_bytes,
+        form_paths=frozenset({"/"}),
+        form_max=settings.web.max_form_bytes,
+    )
     return app

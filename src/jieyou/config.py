@@ -43,6 +43,23 @@ class DuplicateSettings(BaseModel):
     threshold: float = Field(default=0.4, ge=0.0, le=1.0)
 
 
+class WebSettings(BaseModel):
+    # Staff sign-in: how long a browser session lasts, and whether its cookie is HTTPS-only
+    # (set true behind TLS; false lets `make run` work on plain http://127.0.0.1).
+    session_hours: float = Field(default=12.0, gt=0)
+    cookie_secure: bool = False
+    # Largest body for the resident's form (photos included); the JSON API keeps
+    # server.max_body_bytes.
+    max_form_bytes: int = 16_500_000
+
+
+class StorageSettings(BaseModel):
+    # Uploaded photos live here, outside the static root, under random names.
+    upload_dir: str = str(Path("var") / "uploads")
+    max_photo_bytes: int = 5_000_000
+    max_photos: int = 3
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIEYOU_", env_nested_delimiter="__", extra="ignore"
@@ -57,6 +74,8 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
     # Used by the test suite only: a PostgreSQL URL to run every database test against as well.
     test_database_url: str | None = None
 

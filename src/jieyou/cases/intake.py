@@ -123,6 +123,7 @@ def analyse(session: Session, data: CaseCreate, *, now: datetime) -> Analysis:
         if (
             overall is not None
             and overall.first_level not in predicted.known
+            and overall.weight >= 2
             and (within is None or overall.weight > within.weight)
         ):
             # Plainly a dispute type the model was never taught (政法, 民政 …): its confidence

@@ -57,6 +57,31 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "1201": ("信访", "上访", "多次反映", "重复信访"),
 }
 
+# Words that turn up in complaints of many kinds (a neighbour's noise, a school's canteen…):
+# they count for little on their own.
+GENERIC = frozenset(
+    {
+        "邻居",
+        "隔壁",
+        "合同",
+        "损失",
+        "赔偿",
+        "损坏",
+        "威胁",
+        "医院",
+        "医生",
+        "学校",
+        "老师",
+        "商家",
+        "垃圾",
+        "种子",
+        "坟",
+        "占地",
+        "公交",
+        "市政",
+    }
+)
+
 _PATTERNS = {code: re.compile("|".join(map(re.escape, words))) for code, words in KEYWORDS.items()}
 
 
@@ -71,8 +96,8 @@ class KeywordMatch:
 
     @property
     def weight(self) -> int:
-        """Longer words are more specific (宅基地 says more than 邻居)."""
-        return sum(len(hit) for hit in self.hits)
+        """Longer words are more specific (宅基地 says more than 拆迁); generic words count 1."""
+        return sum(1 if hit in GENERIC else len(hit) for hit in self.hits)
 
 
 def match_categories(text: str) -> list[KeywordMatch]:

@@ -1,0 +1,208 @@
+"""The whole loop in a real browser against the real server: a resident submits with a photo,
+the township accepts and assigns to the village, the village resolves, the resident rates
+不满意 and the case is back on the village's workbench.
+
+Uses Debian's chromium (never a downloaded browser); skipped where it is missing. With
+JIEYOU_SCREENSHOTS=1 the main pages are saved at 375 px and 1280 px under docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jieyou.accounts.models import Role
+from jieyou.accounts.service import create_user
+from jieyou.db import Database
+from tests.factories import HUATANG, WUSHAN
+from tests.web.helpers import PASSWORD, jpeg_bytes
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+BEIHU = "431002000000"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
+
+
+def _listening_socket() -> socket.socket:
+    """Bound here and handed to uvicorn (--fd), so no other process can take the port between
+    choosing it and serving on it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    sock.set_inheritable(True)
+    return sock
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{tmp / 'jieyou.db'}"
+    jieyou = Path(sys.executable).parent / "jieyou"
+    init = [str(jieyou), "--database", url, "init"]
+    subprocess.run(init, check=True, capture_output=True)  # noqa: S603 - our own command
+    database = Database(url)
+    with database.unit_of_work() as s:
+        for username, role, region, name in [
+            ("huatang", Role.township, HUATANG, "华塘镇综治中心 黄主任"),
+            ("wushan", Role.village, WUSHAN, "吴山村 李书记"),
+        ]:
+            create_user(
+                s,
+                username=username,
+                role=role,
+                region_code=region,
+                unit_code=f"C{region}",
+                display_name=name,
+                password=PASSWORD,
+            )
+    database.dispose()
+    sock = _listening_socket()
+    port = int(sock.getsockname()[1])
+    env = {
+        **os.environ,
+        "JIEYOU_DATABASE_URL": url,
+        "JIEYOU_STORAGE__UPLOAD_DIR": str(tmp / "uploads"),
+    }
+    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
+    serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
+    proc = subprocess.Popen(  # noqa: S603 - our own server
+        serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),)
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    if os.environ.get("JIEYOU_SCREENSHOTS") == "1":
+        target = ROOT / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path
+
+
+def shoot(page: object, name: str, where: Path) -> None:
+    """The page at 375 px (phone) and 1280 px (desktop)."""
+    for width, height in ((375, 812), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        page.screenshot(path=str(where / f"{name}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 375, "height": 812})  # type: ignore[attr-defined]
+
+
+def sign_in(browser: object, base: str, username: str) -> object:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.goto(base + "/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/desk")
+    return page
+
+
+def test_resident_to_village_and_back(server: str, browser: object, tmp_path: Path) -> None:
+    shots = shots_dir(tmp_path)
+    photo = tmp_path / "棚子.jpg"
+    photo.write_bytes(jpeg_bytes(exif=True, size=(640, 480)))
+
+    # A resident on a phone.
+    resident = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = resident.new_page()
+    page.goto(server + "/")
+    shoot(page, "home", shots)
+    page.get_by_label("发生了什么事").fill(
+        "隔壁邻居在两家之间加盖了一层棚子，挡住了我家厨房的采光，协商两次未果。"
+    )
+    page.get_by_label("区县").select_option(BEIHU)
+    page.wait_for_selector(f'#township option[value="{HUATANG}"]', state="attached")
+    page.get_by_label("乡镇（街道）").select_option(HUATANG)
+    page.wait_for_selector(f'#village option[value="{WUSHAN}"]', state="attached")
+    page.get_by_label("村（社区）").select_option(WUSHAN)
+    page.get_by_label("详细地址").fill("吴山村3组12号")
+    page.get_by_label("手机号").fill("13907351234")
+    page.get_by_label("姓名（可不填）").fill("李秀英")
+    page.get_by_label("照片（可不传，最多 3 张）").set_input_files(str(photo))
+    page.get_by_role("button", name="提交诉求").click()
+    page.wait_for_selector("#query-code")
+    number = page.locator("#number").inner_text()
+    code = page.locator("#query-code").inner_text()
+    assert re.fullmatch(r"JY\d{14}", number) and re.fullmatch(r"[A-Z2-9]{6}", code)
+    shoot(page, "submitted", shots)
+
+    # The township centre accepts it and hands it to the village.
+    township = sign_in(browser, server, "huatang")
+    assert number in township.content()  # type: ignore[attr-defined]
+    shoot(township, "desk", shots)
+    township.get_by_role("link", name=number).first.click()  # type: ignore[attr-defined]
+    township.locator("#act-accept button").click()  # type: ignore[attr-defined]
+    township.wait_for_selector("text=已完成操作：受理")  # type: ignore[attr-defined]
+    township.locator("#assign-assignee").select_option(f"unit:C{WUSHAN}")  # type: ignore[attr-defined]
+    township.locator("#act-assign button").click()  # type: ignore[attr-defined]
+    township.wait_for_selector("text=已完成操作：交办")  # type: ignore[attr-defined]
+    assert township.locator("img[alt^='照片 1']").count() == 1  # type: ignore[attr-defined]
+
+    # The village starts and resolves it with a reply.
+    village = sign_in(browser, server, "wushan")
+    village.goto(f"{server}/desk/cases/{number}")  # type: ignore[attr-defined]
+    village.locator("#act-start button").click()  # type: ignore[attr-defined]
+    village.wait_for_selector("text=已完成操作：开始办理")  # type: ignore[attr-defined]
+    shoot(village, "case", shots)
+    village.get_by_label("办理结果", exact=True).fill("已上门协调，邻居同意拆除棚子。")  # type: ignore[attr-defined]
+    village.locator("#resolve-reply").fill("已协调邻居于本周内拆除棚子。")  # type: ignore[attr-defined]
+    village.locator("#act-resolve button").click()  # type: ignore[attr-defined]
+    village.wait_for_selector("text=已完成操作：办结")  # type: ignore[attr-defined]
+
+    # The resident tracks it and is not satisfied.
+    page.goto(f"{server}/track?number={number}&code={code}")
+    assert "已协调邻居于本周内拆除棚子。" in page.content()
+    shoot(page, "track", shots)
+    page.get_by_role("radio", name="不满意", exact=True).check()
+    page.get_by_label("意见（不满意时请写明原因）").fill("棚子还没拆。")
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_selector("text=感谢您的评价")
+    assert "办理中" in page.content()
+
+    # Reopened: back on the village's workbench.
+    village.goto(f"{server}/desk?status=in_progress")  # type: ignore[attr-defined]
+    assert number in village.content()  # type: ignore[attr-defined]
+    login_page = browser.new_context().new_page()  # type: ignore[attr-defined]
+    login_page.goto(server + "/login")
+    shoot(login_page, "login", shots)

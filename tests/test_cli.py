@@ -60,11 +60,22 @@ def test_users_add_and_tokens_create_give_working_api_access(client, db):
 
 def test_users_add_refuses_bad_input_clearly(db):
     ok = ["users", "add", "dept1", "--role", "department", "--region", BEIHU]
-    r = runner.invoke(cli, [*ok, "--password", "x"])
+    r = runner.invoke(cli, [*ok, "--password", "long-enough-1"])
     assert r.exit_code == 1
     assert "须指定一个部门单位" in r.output
     r = runner.invoke(
-        cli, ["users", "add", "town1", "--role", "township", "--region", BEIHU, "--password", "x"]
+        cli,
+        [
+            "users",
+            "add",
+            "town1",
+            "--role",
+            "township",
+            "--region",
+            BEIHU,
+            "--password",
+            "long-enough-1",
+        ],
     )
     assert r.exit_code == 1 and "township" in r.output
     r = runner.invoke(
@@ -83,10 +94,32 @@ def test_users_add_refuses_bad_input_clearly(db):
     )
     assert r.exit_code == 1 and "431099000000" in r.output
     runner.invoke(
-        cli, ["users", "add", "same", "--role", "county", "--region", BEIHU, "--password", "x"]
+        cli,
+        [
+            "users",
+            "add",
+            "same",
+            "--role",
+            "county",
+            "--region",
+            BEIHU,
+            "--password",
+            "long-enough-1",
+        ],
     )
     r = runner.invoke(
-        cli, ["users", "add", "same", "--role", "county", "--region", BEIHU, "--password", "x"]
+        cli,
+        [
+            "users",
+            "add",
+            "same",
+            "--role",
+            "county",
+            "--region",
+            BEIHU,
+            "--password",
+            "long-enough-1",
+        ],
     )
     assert r.exit_code == 1 and "已存在" in r.output
     r = runner.invoke(cli, ["tokens", "create", "ghost"])

@@ -19,6 +19,7 @@ from jieyou.db import Database, get_database
 from jieyou.errors import JieyouError, TooLarge
 from jieyou.validation import describe_validation_errors
 from jieyou.web import errors as web_errors
+from jieyou.web.admin import router as admin_router
 from jieyou.web.boundary import LoginRequired
 from jieyou.web.public import router as public_router
 from jieyou.web.staff import router as staff_router
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(alerts_router)
     app.include_router(public_router)
     app.include_router(staff_router)
+    app.include_router(admin_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(
         BodyLimit,

@@ -48,9 +48,7 @@ MIN_PASSWORD = 8
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(
-            f"密码至少 {MIN_PASSWORD} 位", code="password_too_short", field="password"
-        )
+        raise Invalid(f"密码至少 {MIN_PASSWORD} 位", code="password_too_short", field="password")
 
 
 def _role(value: Role | str) -> Role:

@@ -221,7 +221,9 @@ def list_units(
     if region_code:
         region = session.get(Region, region_code)
         if region is None:
-            raise Invalid(f"行政区划代码 {region_code} 不存在", code="unknown_region", field="region")
+            raise Invalid(
+                f"行政区划代码 {region_code} 不存在", code="unknown_region", field="region"
+            )
         conditions.append(subtree_clause(Unit.region_path, region.path))
     total = session.scalar(select(func.count()).select_from(Unit).where(*conditions)) or 0
     stmt = (
@@ -324,7 +326,7 @@ def list_categories(session: Session) -> list[Category]:
 
 
 def _tier(value: str | None) -> Tier:
-    if value not in Tier.__members__:
+    if value is None or value not in Tier.__members__:
         raise Invalid("请选择默认办理层级", code="bad_tier", field="default_tier")
     return Tier(value)
 
@@ -341,7 +343,9 @@ def create_category(
     first-level category named by its first two."""
     if not CATEGORY_CODE_RE.match(code):
         raise Invalid(
-            "类别代码须为 2 位数字（一级）或 4 位数字（二级）", code="bad_category_code", field="code"
+            "类别代码须为 2 位数字（一级）或 4 位数字（二级）",
+            code="bad_category_code",
+            field="code",
         )
     if session.get(Category, code) is not None:
         raise Conflict(f"类别代码 {code} 已存在", code="category_code_taken", field="code")

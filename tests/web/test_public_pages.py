@@ -189,3 +189,19 @@ def test_unknown_page_is_chinese_html_and_api_stays_json(client: TestClient) -> 
     assert "页面不存在" in page.text
     api = client.get("/api/v1/no-such")
     assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+
+
+def test_updating_the_place_without_javascript_keeps_typed_text_out_of_urls(
+    client: TestClient, db: Database
+) -> None:
+    from tests.factories import count_rows
+
+    data = form(client, township="", village="", refresh="1")
+    page = client.post("/", data=data)
+    assert page.status_code == 200
+    assert "13907351234" in page.text and "挡住了我家厨房的采光" in page.text  # kept
+    assert 'formmethod="get"' not in page.text
+    assert count_rows(db, "cases") == 0  # nothing was submitted
+    # The query string may choose a place, nothing else.
+    prefilled = client.get("/", params={"township": HUATANG, "phone": "13907351234"})
+    assert "13907351234" not in prefilled.text

@@ -107,9 +107,11 @@ def _form_page(
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, work: Pages) -> HTMLResponse:
-    # Query values let the form work without JavaScript: "更新地点" re-shows it with the
-    # next level's options and everything typed so far.
-    values = {k: v[:5000] for k, v in request.query_params.items()}
+    # Only the place may come in the query string (a link to a village's form). Everything
+    # else a resident types travels in POST bodies, never in URLs that logs and history keep.
+    values = {
+        k: v[:20] for k, v in request.query_params.items() if k in ("county", "township", "village")
+    }
     token = anon_csrf(request)
     ctx = await work.public(lambda s: _form_page(request, s, values, FormErrors(), token))
     response = render(request, "home.html", ctx)
@@ -122,6 +124,11 @@ async def submit(request: Request, work: Pages) -> HTMLResponse:
     settings = _settings(request)
     form = await request.form(max_files=settings.storage.max_photos + 1, max_fields=40)
     values = text_values(form)
+    if values.get("refresh"):
+        # Without JavaScript, "更新下一级选项" posts the form back to show the next level's
+        # options with everything typed so far; nothing is submitted.
+        await form.close()
+        return await _refuse(request, work, values, FormErrors(), form.get("csrf"), status=200)
     errors = FormErrors()
     photos: list[attachments.Photo] = []
     files = uploads(form, "photos")
@@ -194,13 +201,19 @@ def _remove(paths: list[Path]) -> None:
 
 
 async def _refuse(
-    request: Request, work: Pages, values: dict[str, str], errors: FormErrors, csrf: object
+    request: Request,
+    work: Pages,
+    values: dict[str, str],
+    errors: FormErrors,
+    csrf: object,
+    *,
+    status: int = 422,
 ) -> HTMLResponse:
     token = _text(csrf) or anon_csrf(request)
     # A read-only unit of work: the refused form is shown again with what was typed.
     work.write = False
     ctx = await work.public(lambda s: _form_page(request, s, values, errors, token))
-    return render(request, "home.html", ctx, status=422)
+    return render(request, "home.html", ctx, status=status)
 
 
 # --- 查询进度 and rating -------------------------------------------------------------------

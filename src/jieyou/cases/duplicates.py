@@ -217,7 +217,7 @@ def find_duplicates(
     window_days: int,
     threshold: float,
     now: datetime,
-    limit: int = 150,
+    limit: int = 60,
 ) -> list[tuple[int, float]]:
     """(earlier case id, score) for open cases of the same township that read like ``text``.
 

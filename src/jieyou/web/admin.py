@@ -65,6 +65,19 @@ async def _change(
         return None
 
 
+async def _refused(
+    request: Request,
+    work: PageWork,
+    template: str,
+    context: Callable[[Session, Staff], dict[str, Any]],
+    **extra: Any,
+) -> Response:
+    """Show a refused form again (422) with the errors beside their fields, read-only."""
+    work.write = False
+    ctx = await _read(work, context)
+    return render(request, template, ctx | {"done": "", **extra}, status=422)
+
+
 def _see_other(url: str) -> Response:
     return Response(status_code=303, headers={"Location": url})
 
@@ -378,10 +391,14 @@ async def update_unit(request: Request, code: str, work: Pages) -> Response:
 
     if await _change(work, form, errors, run):
         return _see_other(f"/desk/admin/units/{code}?done=saved")
-    work.write = False
-    ctx = await _read(work, lambda s, staff: _unit_context(s, staff, code))
-    ctx |= {"values": text_values(form), "errors": errors, "done": ""}
-    return render(request, "admin/unit_form.html", ctx, status=422)
+    return await _refused(
+        request,
+        work,
+        "admin/unit_form.html",
+        lambda s, staff: _unit_context(s, staff, code),
+        values=text_values(form),
+        errors=errors,
+    )
 
 
 @router.post("/units/{code}/{state}", response_class=HTMLResponse)
@@ -397,10 +414,13 @@ async def set_unit_state(request: Request, code: str, state: str, work: Pages) -
 
     if await _change(work, form, errors, run):
         return _see_other(f"/desk/admin/units/{code}?done={state}d")
-    work.write = False
-    ctx = await _read(work, lambda s, staff: _unit_context(s, staff, code))
-    ctx |= {"state_errors": errors, "done": ""}
-    return render(request, "admin/unit_form.html", ctx, status=422)
+    return await _refused(
+        request,
+        work,
+        "admin/unit_form.html",
+        lambda s, staff: _unit_context(s, staff, code),
+        state_errors=errors,
+    )
 
 
 # --- categories ----------------------------------------------------------------------------
@@ -483,10 +503,14 @@ async def update_category(request: Request, code: str, work: Pages) -> Response:
 
     if await _change(work, form, errors, run):
         return _see_other(f"/desk/admin/categories/{code}?done=saved")
-    work.write = False
-    ctx = await _read(work, lambda s, staff: _category_context(s, staff, code))
-    ctx |= {"values": text_values(form), "errors": errors, "done": ""}
-    return render(request, "admin/category_form.html", ctx, status=422)
+    return await _refused(
+        request,
+        work,
+        "admin/category_form.html",
+        lambda s, staff: _category_context(s, staff, code),
+        values=text_values(form),
+        errors=errors,
+    )
 
 
 @router.post("/categories/{code}/{state}", response_class=HTMLResponse)
@@ -502,7 +526,10 @@ async def set_category_state(request: Request, code: str, state: str, work: Page
 
     if await _change(work, form, errors, run):
         return _see_other(f"/desk/admin/categories/{code}?done={state}d")
-    work.write = False
-    ctx = await _read(work, lambda s, staff: _category_context(s, staff, code))
-    ctx |= {"state_errors": errors, "done": ""}
-    return render(request, "admin/category_form.html", ctx, status=422)
+    return await _refused(
+        request,
+        work,
+        "admin/category_form.html",
+        lambda s, staff: _category_context(s, staff, code),
+        state_errors=errors,
+    )

@@ -12,21 +12,18 @@ from jieyou.alerts.models import Alert, AlertCase, AlertRule, AlertStatus, Notif
 from jieyou.cases.models import Case
 from jieyou.db import utcnow
 from jieyou.errors import IllegalTransition
-from jieyou.routing.models import Unit
-from jieyou.routing.service import centre_code
+from jieyou.routing.models import Tier, Unit
+from jieyou.routing.service import centre_at
 
 RISK_LABELS = {"elevated": "较高", "high": "高", "critical": "极高"}
 
 
 def supervising_centre(session: Session, region_path: str) -> Unit | None:
     """The township centre above a place (the county centre for a county-level place)."""
-    for length in (9, 6, 4):
-        if len(region_path) >= length:
-            unit = session.scalar(
-                select(Unit).where(Unit.code == centre_code(region_path[:length].ljust(12, "0")))
-            )
-            if unit is not None:
-                return unit
+    for tier in (Tier.township, Tier.county, Tier.city):
+        unit = centre_at(session, region_path, tier)
+        if unit is not None:
+            return unit
     return None
 
 

@@ -28,8 +28,8 @@ from jieyou.config import get_settings
 from jieyou.db import utcnow
 from jieyou.errors import NotPermitted
 from jieyou.regions.service import require_region
-from jieyou.routing.models import Category, Tier, Unit
-from jieyou.routing.service import department_code, owner_for, require_category
+from jieyou.routing.models import Category
+from jieyou.routing.service import department_for, owner_for, require_category
 from jieyou.timefmt import to_local
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -80,19 +80,6 @@ def classify_text(session: Session, title: str, description: str) -> Classified 
         top=[[codes.get(label, label), round(float(p), 4)] for label, p in prediction.top],
         version=model.version,
         known=frozenset(codes[label] for label in model.labels if label in codes),
-    )
-
-
-def department_for(session: Session, region_path: str, category: Category | None) -> Unit | None:
-    """The category's default department covering the place (county, or city for city tier)."""
-    if category is None or category.department is None:
-        return None
-    level = region_path[:4] if category.default_tier == Tier.city else region_path[:6]
-    return session.scalar(
-        select(Unit).where(
-            Unit.code == department_code(level.ljust(12, "0"), category.department),
-            Unit.is_active.is_(True),
-        )
     )
 
 

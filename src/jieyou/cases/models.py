@@ -40,9 +40,6 @@ class RiskLevel(StrEnum):
     critical = "critical"
 
 
-RISK_ORDER = list(RiskLevel)
-
-
 class Rating(StrEnum):
     satisfied = "satisfied"
     basically_satisfied = "basically_satisfied"

@@ -17,7 +17,6 @@ from jieyou.accounts.models import ROLE_LABELS, Role, User
 from jieyou.cases import repository
 from jieyou.cases.chain import ChainBreak, verify_case
 from jieyou.cases.events import illegal, record_event
-from jieyou.cases.intake import department_for
 from jieyou.cases.models import Case, CaseLink, LinkStatus, Rating
 from jieyou.cases.permissions import can_act, check_action, get_case_for
 from jieyou.cases.schemas import ActionIn
@@ -28,6 +27,7 @@ from jieyou.regions.service import require_region
 from jieyou.routing.models import Tier, Unit, UnitKind
 from jieyou.routing.service import (
     centre_for,
+    department_for,
     higher_tier,
     owner_for,
     require_category,

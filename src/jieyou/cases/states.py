@@ -69,7 +69,6 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 OPEN_STATUSES = frozenset({S.submitted, S.accepted, S.assigned, S.in_progress})
 # Actions only the system writes, never through the actions endpoint.
 INTERNAL_ACTIONS = frozenset({A.submit, A.link})
-TERMINAL_STATUSES = frozenset({S.closed, S.rejected})
 
 STATUS_LABELS: dict[Status, str] = {
     S.submitted: "待受理",
@@ -114,7 +113,3 @@ def allowed_actions(status: str) -> list[Action]:
         for (state, action) in TRANSITIONS
         if state == Status(status) and action not in INTERNAL_ACTIONS
     ]
-
-
-def is_open(status: str) -> bool:
-    return Status(status) in OPEN_STATUSES

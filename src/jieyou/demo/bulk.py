@@ -17,7 +17,7 @@ from jieyou.cases.chain import GENESIS, event_digest
 from jieyou.cases.intake import QUERY_CODE_ALPHABET, format_number
 from jieyou.cases.models import Case, CaseEvent
 from jieyou.db import Database, utcnow
-from jieyou.regions.models import Level, Region
+from jieyou.regions.models import Level, Region, official_code
 from jieyou.routing.models import Category, Unit
 from jieyou.routing.service import centre_code
 
@@ -53,7 +53,7 @@ def seed_cases(
         events: list[dict[str, object]] = []
         for _ in range(n):
             code, path = rng.choice(villages)
-            owner = township_units[centre_code(path[:9].ljust(12, "0"))]
+            owner = township_units[centre_code(official_code(path[:9]))]
             created = now - timedelta(seconds=rng.randint(60, 365 * 86400))
             number = format_number(case_id, created)
             status = rng.choices(statuses, weights)[0]

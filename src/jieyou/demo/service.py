@@ -25,10 +25,10 @@ from jieyou.cases.service import act_on_case, rate_case
 from jieyou.cases.states import Action
 from jieyou.db import Database, utcnow
 from jieyou.demo.texts import make_text, random_mobile, random_name
-from jieyou.regions.models import Level, Region
+from jieyou.regions.models import Level, Region, official_code
 from jieyou.regions.service import generate_grids_and_lanes
-from jieyou.routing.models import Category, Unit, UnitKind
-from jieyou.routing.service import centre_code, department_code
+from jieyou.routing.models import Category, Tier, Unit, UnitKind
+from jieyou.routing.service import centre_at, centre_code, department_code
 
 DEMO_PASSWORD = "jieyou-demo-2026"  # noqa: S105 - demo accounts only, printed and documented
 
@@ -205,8 +205,8 @@ class _CaseBuilder:
         return self.clerks[unit_id]
 
     def place(self, village: Region) -> str:
-        county = self.names.get(village.path[:6].ljust(12, "0"), "")
-        town = self.names.get(village.path[:9].ljust(12, "0"), "")
+        county = self.names.get(official_code(village.path[:6]), "")
+        town = self.names.get(official_code(village.path[:9]), "")
         return f"{county}{town}{village.name}"
 
     def pick_region(self) -> Region:
@@ -253,9 +253,7 @@ class _CaseBuilder:
         )
         actor = None
         if data.channel != "web":  # taken by a township clerk on the phone, at the desk, on patrol
-            town = self.session.scalar(
-                select(Unit).where(Unit.code == centre_code(village.path[:9].ljust(12, "0")))
-            )
+            town = centre_at(self.session, village.path, Tier.township)
             actor = self.clerk(town.id) if town else None
             data.channel = data.channel if actor else None
         case = submit_case(self.session, data=data, actor=actor, now=submitted_at)
@@ -342,7 +340,7 @@ class _CaseBuilder:
         owner = self.session.get(Unit, case.owner_unit_id)
         assert owner is not None
         if category.department and owner.kind == UnitKind.centre and self.rng.random() < 0.6:
-            county = case.region_path[:6].ljust(12, "0")
+            county = official_code(case.region_path[:6])
             dept = self.session.scalar(
                 select(Unit).where(Unit.code == department_code(county, category.department))
             )

@@ -31,6 +31,13 @@ PATH_LENGTH: dict[Level, int] = {
 }
 LEVEL_ORDER = list(Level)
 
+
+def official_code(path: str) -> str:
+    """The 12-digit code of an official region (city … village) from its path: codes are their
+    significant digits padded with zeros, so an ancestor's code is arithmetic on a path."""
+    return path.ljust(12, "0")
+
+
 # Byte-wise ordering on PostgreSQL so the range scan means "starts with" whatever the locale.
 PathString = String(16).with_variant(String(16, collation="C"), "postgresql")
 

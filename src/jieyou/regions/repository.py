@@ -28,17 +28,6 @@ def children(session: Session, code: str) -> Sequence[Region]:
     return session.scalars(stmt).all()
 
 
-def ancestors(session: Session, region: Region) -> list[Region]:
-    """From the root down to ``region`` itself."""
-    chain = [region]
-    while chain[-1].parent_code is not None:
-        parent = session.get(Region, chain[-1].parent_code)
-        if parent is None:
-            break
-        chain.append(parent)
-    return list(reversed(chain))
-
-
 def descendants(session: Session, path: str, *, level: str | None = None) -> Sequence[Region]:
     stmt = select(Region).where(subtree_clause(Region.path, path))
     if level:

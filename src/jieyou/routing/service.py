@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from jieyou.errors import Conflict, Invalid, NotFound
-from jieyou.regions.models import PATH_LENGTH, Level, Region
+from jieyou.regions.models import PATH_LENGTH, Level, Region, official_code
 from jieyou.regions.repository import subtree_clause
 from jieyou.routing.departments import DEPARTMENTS
 from jieyou.routing.models import (
@@ -137,16 +137,31 @@ def owner_for(session: Session, region: Region, category: Category | None) -> tu
     return tier, centre_for(session, region, tier)
 
 
-def centre_for(session: Session, region: Region, tier: Tier) -> Unit:
-    """The centre (or village committee) at ``tier`` above ``region``.
+def centre_at(session: Session, region_path: str, tier: Tier) -> Unit | None:
+    """The active centre (or village committee) at ``tier`` above the place at ``region_path``;
+    None if the place does not reach that tier or the unit is missing or disabled."""
+    length = PATH_LENGTH[Level(tier.value)]
+    if len(region_path) < length:
+        return None
+    code = centre_code(official_code(region_path[:length]))
+    return session.scalar(select(Unit).where(Unit.code == code, Unit.is_active.is_(True)))
 
-    Official codes are their path padded with zeros, so the ancestor's code is arithmetic.
-    """
-    ancestor_code = region.path[: PATH_LENGTH[Level(tier.value)]].ljust(12, "0")
-    unit = session.scalar(select(Unit).where(Unit.code == centre_code(ancestor_code)))
-    if unit is None or not unit.is_active:
+
+def centre_for(session: Session, region: Region, tier: Tier) -> Unit:
+    """The centre at ``tier`` above ``region``; refusing when there is none."""
+    unit = centre_at(session, region.path, tier)
+    if unit is None:
         raise Invalid(f"{region.name} 没有{TIER_LABELS[tier]}受理单位", code="no_unit")
     return unit
+
+
+def department_for(session: Session, region_path: str, category: Category | None) -> Unit | None:
+    """The category's default department covering the place (county, or city for city tier)."""
+    if category is None or category.department is None:
+        return None
+    level = Level.city if category.default_tier == Tier.city else Level.county
+    code = department_code(official_code(region_path[: PATH_LENGTH[level]]), category.department)
+    return session.scalar(select(Unit).where(Unit.code == code, Unit.is_active.is_(True)))
 
 
 def higher_tier(tier: Tier) -> Tier | None:

@@ -78,6 +78,31 @@ async def _refused(
     return render(request, template, ctx | {"done": "", **extra}, status=422)
 
 
+async def _set_active(
+    request: Request,
+    work: PageWork,
+    state: str,
+    *,
+    apply: Callable[[Session, bool], object],
+    page: str,
+    template: str,
+    context: Callable[[Session, Staff], dict[str, Any]],
+) -> Response:
+    """Disable or enable a unit or category (``state`` is the last path segment)."""
+    if state not in ("disable", "enable"):
+        raise NotFound("请求的地址不存在")
+    form = await request.form(max_files=0, max_fields=5)
+    errors = FormErrors()
+
+    def run(s: Session, staff: Staff) -> bool:
+        apply(s, state == "enable")
+        return True
+
+    if await _change(work, form, errors, run):
+        return _see_other(f"{page}?done={state}d")
+    return await _refused(request, work, template, context, state_errors=errors)
+
+
 def _see_other(url: str) -> Response:
     return Response(status_code=303, headers={"Location": url})
 
@@ -403,23 +428,14 @@ async def update_unit(request: Request, code: str, work: Pages) -> Response:
 
 @router.post("/units/{code}/{state}", response_class=HTMLResponse)
 async def set_unit_state(request: Request, code: str, state: str, work: Pages) -> Response:
-    if state not in ("disable", "enable"):
-        raise NotFound("请求的地址不存在")
-    form = await request.form(max_files=0, max_fields=5)
-    errors = FormErrors()
-
-    def run(s: Session, staff: Staff) -> bool:
-        routing.set_unit_active(s, code=code, active=state == "enable")
-        return True
-
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/units/{code}?done={state}d")
-    return await _refused(
+    return await _set_active(
         request,
         work,
-        "admin/unit_form.html",
-        lambda s, staff: _unit_context(s, staff, code),
-        state_errors=errors,
+        state,
+        apply=lambda s, active: routing.set_unit_active(s, code=code, active=active),
+        page=f"/desk/admin/units/{code}",
+        template="admin/unit_form.html",
+        context=lambda s, staff: _unit_context(s, staff, code),
     )
 
 
@@ -515,21 +531,12 @@ async def update_category(request: Request, code: str, work: Pages) -> Response:
 
 @router.post("/categories/{code}/{state}", response_class=HTMLResponse)
 async def set_category_state(request: Request, code: str, state: str, work: Pages) -> Response:
-    if state not in ("disable", "enable"):
-        raise NotFound("请求的地址不存在")
-    form = await request.form(max_files=0, max_fields=5)
-    errors = FormErrors()
-
-    def run(s: Session, staff: Staff) -> bool:
-        routing.set_category_active(s, code=code, active=state == "enable")
-        return True
-
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/categories/{code}?done={state}d")
-    return await _refused(
+    return await _set_active(
         request,
         work,
-        "admin/category_form.html",
-        lambda s, staff: _category_context(s, staff, code),
-        state_errors=errors,
+        state,
+        apply=lambda s, active: routing.set_category_active(s, code=code, active=active),
+        page=f"/desk/admin/categories/{code}",
+        template="admin/category_form.html",
+        context=lambda s, staff: _category_context(s, staff, code),
     )

@@ -60,6 +60,28 @@ class StorageSettings(BaseModel):
     max_photos: int = 3
 
 
+class NotifySettings(BaseModel):
+    """Outbox delivery: backends, gateway, webhooks, retries (owned by the notify package)."""
+
+
+class WorkerSettings(BaseModel):
+    # How often `jieyou worker` runs the periodic jobs (deadlines, callback, early warning).
+    tick_seconds: float = Field(default=60.0, gt=0)
+    # How often it delivers the outbox between ticks.
+    deliver_seconds: float = Field(default=5.0, gt=0)
+    # Cases a tick handles per transaction (each batch commits on its own).
+    batch_size: int = Field(default=200, ge=1)
+
+
+class DeadlineSettings(BaseModel):
+    # Warn this many working days before a resolve deadline.
+    warn_working_days: int = Field(default=1, ge=0)
+    # A 督办 (supervised) case gets this many working days from the escalation.
+    supervision_working_days: int = Field(default=3, ge=1)
+    # Days after the callback invitation before an unrated case closes as 未评价.
+    rating_days: int = Field(default=7, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIEYOU_", env_nested_delimiter="__", extra="ignore"
@@ -76,6 +98,9 @@ class Settings(BaseSettings):
     duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     # Used by the test suite only: a PostgreSQL URL to run every database test against as well.
     test_database_url: str | None = None
 

@@ -12,11 +12,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
+from jieyou.analytics import aggregates
 from jieyou.cases.chain import GENESIS, event_digest
 from jieyou.cases.models import Case, CaseEvent
 from jieyou.cases.states import Action, Status, allowed_actions, next_status
 from jieyou.db import utcnow
 from jieyou.errors import IllegalTransition
+from jieyou.notify import rules as notify_rules
 
 
 def illegal(case: Case, action: Action) -> IllegalTransition:
@@ -90,4 +92,8 @@ def record_event(
     case.last_event_hash = digest
     case.updated_at = now
     session.flush()
+    # Same transaction as the change: the dashboard's figures and the outbox never disagree
+    # with the events.
+    aggregates.on_case_event(session, case, event)
+    notify_rules.on_case_event(session, case, event)
     return event

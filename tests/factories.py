@@ -105,7 +105,7 @@ def count_rows(db: Database, table: str) -> int:
 
 
 # Action bodies that satisfy each action's required fields.
-ACTION_BODIES: dict[str, dict[str, str]] = {
+ACTION_BODIES: dict[str, dict[str, str | int]] = {
     "accept": {"note": "已受理"},
     "reject": {"reason": "不属于受理范围"},
     "assign": {"unit_code": f"C{WUSHAN}"},
@@ -118,6 +118,12 @@ ACTION_BODIES: dict[str, dict[str, str]] = {
     "comment": {"note": "电话回访"},
     "categorize": {"category_code": "0802"},
     "merge": {"into": "JY20990101999999"},
+    "contact": {"note": "电话联系了群众"},
+    "extend": {"reason": "需等待鉴定结论", "days": 5},
+    "grant_extend": {"note": "同意"},
+    "deny_extend": {"reason": "理由不充分"},
+    "pause": {"reason": "等待法院开庭"},
+    "resume": {"note": "已开庭"},
 }
 
 # A path from submission to each state, as actions an admin can take.

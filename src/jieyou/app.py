@@ -16,11 +16,15 @@ from jieyou.alerts.api import router as alerts_router
 from jieyou.cases.api import router as cases_router
 from jieyou.config import Settings, get_settings
 from jieyou.db import Database, get_database
+from jieyou.deadlines.api import router as deadlines_router
 from jieyou.errors import JieyouError, TooLarge
+from jieyou.notify.api import router as notify_router
+from jieyou.routing.api import router as calendar_api_router
 from jieyou.validation import describe_validation_errors
 from jieyou.web import errors as web_errors
 from jieyou.web.admin import router as admin_router
 from jieyou.web.boundary import LoginRequired
+from jieyou.web.calendar import router as calendar_router
 from jieyou.web.public import router as public_router
 from jieyou.web.staff import router as staff_router
 from jieyou.web.templating import HERE as WEB_DIR
@@ -145,9 +149,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.include_router(cases_router)
     app.include_router(alerts_router)
+    app.include_router(deadlines_router)
+    app.include_router(calendar_api_router)
+    app.include_router(notify_router)
     app.include_router(public_router)
     app.include_router(staff_router)
     app.include_router(admin_router)
+    app.include_router(calendar_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(
         BodyLimit,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,9 @@ from jieyou.accounts.models import Role
 from jieyou.classify.cli import model_app
 from jieyou.db import Database, get_database, is_sqlite, set_database
 from jieyou.errors import JieyouError
+from jieyou.notify.cli import outbox_app
+from jieyou.routing.cli import calendar_app
+from jieyou.timefmt import local_text, local_zone
 
 app = typer.Typer(help="解忧 Jieyou — operator commands.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
@@ -25,6 +30,12 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(model_app, name="model", help="Train and evaluate the text classifier.")
+app.add_typer(outbox_app, name="outbox", help="Notification outbox: list, retry, deliver.")
+app.add_typer(
+    calendar_app,
+    name="calendar",
+    help="Working-day calendar: statutory holidays and make-up working days.",
+)
 
 console = Console()
 err = Console(stderr=True)
@@ -114,6 +125,45 @@ def serve(
         log_level="info",
         access_log=False,
     )
+
+
+def _moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]错误[/red] 时间格式应为 ISO 8601，例如 2026-10-09T09:00+08:00：{value}")
+        raise typer.Exit(code=2) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone())
+    return moment
+
+
+@app.command()
+def tick(
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Run as of this moment (ISO 8601; local time if no offset)"),
+    ] = None,
+) -> None:
+    """Run the periodic jobs once: deadlines, 督办, callback, early warning, notifications."""
+    from jieyou.worker import tick as run_tick
+
+    report = run_tick(_db(), now=_moment(at))
+    table = Table("job", "count", title=f"tick at {local_text(report.at)}")
+    for name, count in report.rows():
+        table.add_row(name, str(count))
+    console.print(table)
+
+
+@app.command()
+def worker() -> None:
+    """Run the periodic jobs forever (every worker.tick_seconds; outbox every deliver_seconds)."""
+    from jieyou.worker import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_forever(_db())
 
 
 @users_app.command("add")

@@ -60,8 +60,67 @@ class StorageSettings(BaseModel):
     max_photos: int = 3
 
 
+class WebhookSettings(BaseModel):
+    """One JSON webhook; each delivery is signed with HMAC-SHA256 of the raw body."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    url: str = Field(pattern=r"^https?://")
+    # Kept out of repr() so it never lands in a log line.
+    secret: str = Field(min_length=16, repr=False)
+    # The message kinds this endpoint wants (jieyou.notify.templates.MessageKind); empty = all.
+    kinds: list[str] = Field(default_factory=list)
+
+
 class NotifySettings(BaseModel):
-    """Outbox delivery: backends, gateway, webhooks, retries (owned by the notify package)."""
+    """Outbox delivery: backends, gateway, webhooks, retries (owned by the notify package).
+
+    Nested environment variables work: ``JIEYOU_NOTIFY__SMS_URL=https://…``,
+    ``JIEYOU_NOTIFY__WEBHOOKS='[{"name": "ops", "url": "https://…", "secret": "…"}]'``.
+    """
+
+    # Off: nothing is queued for the log, SMS or webhooks and the worker delivers nothing
+    # (rows already queued wait). Staff's in-app inbox fills either way.
+    enabled: bool = True
+    # Every message also goes to the "jieyou.notify" log (the default, and all you get in dev).
+    log: bool = True
+    # SMS gateway: POST {phone, text} as JSON (or a form) with an optional bearer token.
+    # Residents get SMS only when this is set.
+    sms_url: str | None = Field(default=None, pattern=r"^https?://")
+    sms_token: str | None = Field(default=None, repr=False)
+    sms_format: str = Field(default="json", pattern=r"^(json|form)$")
+    webhooks: list[WebhookSettings] = Field(default_factory=list)
+    # Per-kind message text overriding the defaults in jieyou.notify.templates, with the
+    # placeholders {number} {title} {deadline} {unit} {url} {reply}.
+    templates: dict[str, str] = Field(default_factory=dict)
+    # Retries: after a failure wait backoff_seconds × 2^(attempts−1), at most
+    # backoff_max_seconds; after max_attempts the message is parked for a person.
+    max_attempts: int = Field(default=8, ge=1)
+    backoff_seconds: float = Field(default=30.0, gt=0)
+    backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    # A claimed batch is the worker's for this long; if the worker dies, the next run sends
+    # it again after the lease expires. Must cover a few request timeouts (checked below).
+    lease_seconds: float = Field(default=60.0, gt=0)
+    # Per connect / write / read of one request to the gateway or a webhook.
+    timeout_seconds: float = Field(default=5.0, gt=0)
+    # Links in messages to residents (the tracking page) start with this.
+    public_base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> NotifySettings:
+        # Refused at start-up rather than in the middle of a case's transaction.
+        from jieyou.notify.templates import check_kinds, check_templates
+
+        check_templates(self.templates)
+        for hook in self.webhooks:
+            check_kinds(hook.kinds, where=f"notify.webhooks[{hook.name}].kinds")
+        names = [hook.name for hook in self.webhooks]
+        if len(names) != len(set(names)):
+            raise ValueError("notify.webhooks: names must be unique")
+        # Delivery stops starting requests at half the lease, and one request may take a
+        # connect, a write and a read timeout: keep the lease well above that.
+        if self.lease_seconds < 6 * self.timeout_seconds:
+            raise ValueError("notify.lease_seconds must be at least 6 × notify.timeout_seconds")
+        return self
 
 
 class WorkerSettings(BaseModel):

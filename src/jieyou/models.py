@@ -4,6 +4,8 @@ from jieyou.accounts import models as accounts_models
 from jieyou.alerts import models as alerts_models
 from jieyou.cases import models as cases_models
 from jieyou.db import Base
+from jieyou.deadlines import models as deadlines_models
+from jieyou.notify import models as notify_models
 from jieyou.regions import models as regions_models
 from jieyou.routing import models as routing_models
 
@@ -12,6 +14,8 @@ __all__ = [
     "accounts_models",
     "alerts_models",
     "cases_models",
+    "deadlines_models",
+    "notify_models",
     "regions_models",
     "routing_models",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from jieyou import migrate
 from jieyou.db import Database
+from jieyou.deadlines.service import load_rules
 from jieyou.regions.service import load_divisions
 from jieyou.routing.service import load_categories, load_units
 
@@ -23,6 +24,8 @@ def load_reference_data(database: Database) -> InitReport:
         session.flush()
         units = load_units(session)
         categories = load_categories(session)
+        session.flush()
+        load_rules(session)
     return InitReport(regions=regions, units=units, categories=categories)
 
 

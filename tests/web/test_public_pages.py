@@ -12,7 +12,7 @@ from PIL import Image
 from jieyou.accounts.models import Role
 from jieyou.config import Settings
 from jieyou.db import Database
-from tests.factories import HUATANG, WUSHAN, count_rows, make_staff
+from tests.factories import HUATANG, WUSHAN, count_rows, make_staff, submit
 from tests.web.helpers import csrf_of, jpeg_bytes, png_bytes
 
 BEIHU = "431002000000"
@@ -205,3 +205,13 @@ def test_updating_the_place_without_javascript_keeps_typed_text_out_of_urls(
     # The query string may choose a place, nothing else.
     prefilled = client.get("/", params={"township": HUATANG, "phone": "13907351234"})
     assert "13907351234" not in prefilled.text
+
+
+def test_sms_link_with_only_the_number_prefills_the_tracking_form(client: TestClient) -> None:
+    number = submit(client)["number"]
+    r = client.get(f"/track?number={number}")
+    assert r.status_code == 200
+    assert f'value="{number}"' in r.text
+    assert "请同时填写" not in r.text
+    # The number alone never shows the case.
+    assert "办理经过" not in r.text

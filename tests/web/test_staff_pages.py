@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -17,6 +19,9 @@ def staff_setup(db: Database) -> None:
     make_user(db, "huatang", Role.township, HUATANG, f"C{HUATANG}")
     make_user(db, "wushan", Role.village, WUSHAN, f"C{WUSHAN}")
     make_user(db, "zhaolv", Role.village, ZHAOLV, f"C{ZHAOLV}")
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_login_wrong_password_keeps_username(client: TestClient, db: Database) -> None:
@@ -176,3 +181,31 @@ def test_desk_filters_and_bad_dates(client: TestClient, db: Database) -> None:
     assert r.status_code == 422 and "日期格式" in r.text
     r = client.get("/desk", params={"status": "submitted", "region": WUSHAN})
     assert r.status_code == 200 and "共 1 件" in r.text
+
+
+def test_case_page_shows_deadlines_and_takes_an_extension_request(
+    client: TestClient, db: Database
+) -> None:
+    staff_setup(db)
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        number = submit(client, region_code=WUSHAN, category_code="0802")["number"]
+        login(client, "huatang")
+        page = client.get(f"/desk/cases/{number}")
+        assert "办理时限" in page.text
+        # 7 working days from Mon 11-02: Tue 11-03 … Wed 11-11.
+        assert "2026-11-11 23:59" in page.text
+        token = csrf_of(page.text)
+        for action, data in (("accept", {}), ("assign", {"assignee": f"unit:C{WUSHAN}"})):
+            r = client.post(f"/desk/cases/{number}/actions/{action}", data={"csrf": token, **data})
+            assert r.status_code == 200, r.text
+        r = client.post(
+            f"/desk/cases/{number}/actions/extend",
+            data={"csrf": token, "days": "三", "reason": "等待鉴定"},
+        )
+        assert r.status_code == 422 and 'id="extend-days-err"' in r.text
+        r = client.post(
+            f"/desk/cases/{number}/actions/extend",
+            data={"csrf": token, "days": "3", "reason": "等待鉴定"},
+        )
+        assert r.status_code == 200, r.text
+        assert "申请延期3个工作日：等待鉴定（待上级审批）" in r.text

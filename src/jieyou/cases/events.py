@@ -17,6 +17,7 @@ from jieyou.cases.chain import GENESIS, event_digest
 from jieyou.cases.models import Case, CaseEvent
 from jieyou.cases.states import Action, Status, allowed_actions, next_status
 from jieyou.db import utcnow
+from jieyou.deadlines import service as deadlines
 from jieyou.errors import IllegalTransition
 from jieyou.notify import rules as notify_rules
 
@@ -94,6 +95,7 @@ def record_event(
     session.flush()
     # Same transaction as the change: the dashboard's figures and the outbox never disagree
     # with the events.
+    deadlines.on_case_event(session, case, event)
     aggregates.on_case_event(session, case, event)
     notify_rules.on_case_event(session, case, event)
     return event

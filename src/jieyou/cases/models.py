@@ -46,6 +46,11 @@ class Rating(StrEnum):
     unsatisfied = "unsatisfied"
 
 
+# Stored in Case.rating when the callback period ends without a rating: closed as 未评价,
+# counted apart from 满意. Not a choice the resident can make, so not in Rating.
+UNRATED = "unrated"
+
+
 class PartyRole(StrEnum):
     applicant = "applicant"
     respondent = "respondent"
@@ -59,6 +64,8 @@ class Case(Base):
         Index("ix_cases_township_path_created_at", "township_path", "created_at"),
         Index("ix_cases_owner_unit_id_status", "owner_unit_id", "status"),
         Index("ix_cases_assigned_unit_id_status", "assigned_unit_id", "status"),
+        # The worker's queue: cases whose deadlines or callback need a look at or before then.
+        Index("ix_cases_next_check_at", "next_check_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +125,30 @@ class Case(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Deadlines (see jieyou.deadlines): set at intake from the rules, moved by extensions,
+    # pauses and 督办. ``*_for`` remember which deadline a warning or overdue mark was about,
+    # so the worker acts once per deadline however often it runs.
+    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the dates may be off, e.g. next year's holidays not entered yet (weekends only).
+    deadline_note: Mapped[str | None] = mapped_column(String(200))
+    contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warned_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # First time an acceptance or resolve deadline passed; never cleared (on-time rate).
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Waiting on a party (e.g. a court date): the clock stops.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str | None] = mapped_column(String(200))
+    # 督办: how many tiers above the case's own supervise it now, and which centre.
+    supervision_level: Mapped[int] = mapped_column(Integer, default=0)
+    supervisor_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    rating_invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the worker must next look at this case; None when nothing is pending.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Head of the event chain: lets `audit verify` notice a deleted last event.
     event_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -20,24 +20,34 @@ from jieyou.cases.models import Case
 from jieyou.cases.states import Action
 from jieyou.errors import NotFound, NotPermitted
 from jieyou.regions.repository import subtree_clause
-from jieyou.routing.models import Unit
+from jieyou.routing.models import TIER_ORDER, Tier, Unit
 
 A = Action
 DISPATCH_ACTIONS = frozenset(
     {A.accept, A.reject, A.assign, A.escalate, A.confirm, A.reopen, A.categorize, A.merge}
 )
 HANDLE_ACTIONS = frozenset({A.start, A.resolve, A.return_})
+# Working on the case's deadlines: the handler, or the owning centre and the tiers above it.
+WORK_ACTIONS = frozenset({A.contact, A.request_extension, A.pause, A.resume})
+# Deciding an extension: only a tier above the case's own (the city decides its own).
+APPROVE_ACTIONS = frozenset({A.approve_extension, A.deny_extension})
+ROLE_TIER: dict[Role, int] = {
+    Role.village: TIER_ORDER.index(Tier.village),
+    Role.township: TIER_ORDER.index(Tier.township),
+    Role.county: TIER_ORDER.index(Tier.county),
+    Role.city: TIER_ORDER.index(Tier.city),
+}
 SUPERVISORY_ROLES = frozenset({Role.admin, Role.city, Role.county, Role.township, Role.village})
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.admin: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
-    Role.city: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
-    Role.county: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
-    Role.township: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
-    Role.village: DISPATCH_ACTIONS | HANDLE_ACTIONS | {A.comment},
-    Role.lane_chief: HANDLE_ACTIONS | {A.escalate, A.comment},
-    Role.mediator: HANDLE_ACTIONS | {A.comment},
-    Role.department: HANDLE_ACTIONS | {A.comment},
+    Role.admin: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | APPROVE_ACTIONS | {A.comment},
+    Role.city: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | APPROVE_ACTIONS | {A.comment},
+    Role.county: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | APPROVE_ACTIONS | {A.comment},
+    Role.township: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | APPROVE_ACTIONS | {A.comment},
+    Role.village: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | {A.comment},
+    Role.lane_chief: HANDLE_ACTIONS | WORK_ACTIONS | {A.escalate, A.comment},
+    Role.mediator: HANDLE_ACTIONS | WORK_ACTIONS | {A.comment},
+    Role.department: HANDLE_ACTIONS | WORK_ACTIONS | {A.comment},
 }
 SEES_EVERYTHING = frozenset({Role.admin, Role.city})
 
@@ -87,8 +97,12 @@ def can_act(session: Session, actor: User, case: Case, action: Action) -> bool:
     )
     if action in HANDLE_ACTIONS:
         return handles
-    if action == A.escalate and handles:
+    if action in (A.escalate, *WORK_ACTIONS) and handles:
         return True
+    if action in APPROVE_ACTIONS and role != Role.city:
+        case_tier = TIER_ORDER.index(Tier(case.tier))
+        if ROLE_TIER.get(role, -1) <= case_tier:
+            return False
     # Dispatching: the owning centre itself, or a supervising tier above it.
     if role not in SUPERVISORY_ROLES:
         return False

@@ -114,6 +114,24 @@ class DuplicateRead(BaseModel):
     link_status: str
 
 
+class DeadlinesRead(BaseModel):
+    accept_by: LocalDatetime | None
+    contact_by: LocalDatetime | None
+    resolve_by: LocalDatetime | None
+    # The one that matters now: accept_by before acceptance, resolve_by after; None once done.
+    current: LocalDatetime | None
+    contacted_at: LocalDatetime | None
+    # E.g. next year's holidays not entered yet: counted with weekends only.
+    note: str | None
+    is_paused: bool
+    pause_reason: str | None
+    # 督办: how many tiers above the case's own supervise it, and which centre.
+    supervision_level: int
+    supervisor_unit: UnitRef | None
+    # An extension request waiting for a decision one tier up.
+    pending_extension: dict[str, object] | None
+
+
 class CaseRead(BaseModel):
     number: str
     status: str
@@ -151,6 +169,8 @@ class CaseRead(BaseModel):
     resolved_at: LocalDatetime | None
     closed_at: LocalDatetime | None
     duplicates: list[DuplicateRead]
+    deadlines: DeadlinesRead
+    is_overdue: bool
     available_actions: list[str]
 
 
@@ -167,6 +187,8 @@ class CaseListItem(BaseModel):
     assigned_unit_code: str | None
     created_at: LocalDatetime
     updated_at: LocalDatetime
+    deadline: LocalDatetime | None
+    is_overdue: bool
 
 
 class CasePage(BaseModel):
@@ -201,6 +223,7 @@ class ActionIn(Strict):
     user: str | None = Field(default=None, max_length=40)
     category_code: str | None = Field(default=None, max_length=8, description="categorize")
     into: str | None = Field(default=None, max_length=24, description="merge: 保留办理的诉求编号")
+    days: int | None = Field(default=None, ge=1, le=60, description="extend: 延期的工作日数")
 
 
 class TimelineEntry(BaseModel):

@@ -22,6 +22,7 @@ from jieyou.cases.permissions import can_act, check_action, get_case_for
 from jieyou.cases.schemas import ActionIn
 from jieyou.cases.states import OPEN_STATUSES, Action, Status, allowed_actions, next_status
 from jieyou.db import utcnow
+from jieyou.deadlines import actions as deadline_actions
 from jieyou.errors import IllegalTransition, Invalid, NotFound, NotPermitted
 from jieyou.regions.service import require_region
 from jieyou.routing.models import Tier, Unit, UnitKind
@@ -300,6 +301,12 @@ def dismiss_duplicate(session: Session, *, actor: User, number: str, other: str)
 
 
 ACTION_HANDLERS: dict[Action, Callable[[Session, Case, User, ActionIn, datetime], None]] = {
+    Action.contact: deadline_actions.contact_case,
+    Action.request_extension: deadline_actions.request_extension,
+    Action.approve_extension: deadline_actions.grant_extension,
+    Action.deny_extension: deadline_actions.deny_extension,
+    Action.pause: deadline_actions.pause_case,
+    Action.resume: deadline_actions.resume_case,
     Action.categorize: categorize_case,
     Action.merge: merge_case,
     Action.accept: accept_case,

@@ -31,6 +31,19 @@ class Action(StrEnum):
     categorize = "categorize"  # a person confirms or corrects the category (triage)
     merge = "merge"  # this case is a duplicate of another: closed into it
     link = "link"  # internal: the other side of a merge, on the case that absorbed it
+    # Deadlines (jieyou.deadlines). Values fit case_events.action (12 characters).
+    contact = "contact"  # first contact with the resident made
+    request_extension = "extend"  # 延期申请
+    approve_extension = "grant_extend"
+    deny_extension = "deny_extend"
+    pause = "pause"  # waiting on a party: the clock stops
+    resume = "resume"
+    # Written by the worker only
+    warn = "warn"  # a deadline is near
+    overdue = "overdue"  # a deadline passed
+    supervise = "supervise"  # 督办: one tier up supervises, with a new deadline
+    invite_rating = "invite_rate"  # 回访: the resident is asked to rate
+    expire_rating = "auto_close"  # no rating in time: closed as 未评价
 
 
 S, A = Status, Action
@@ -64,11 +77,34 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
         (status, A.merge): S.closed
         for status in (S.submitted, S.accepted, S.assigned, S.in_progress)
     },
+    # Working on a case: contact, extensions and pauses do not change the state.
+    **{
+        (status, action): status
+        for status in (S.accepted, S.assigned, S.in_progress)
+        for action in (
+            A.contact,
+            A.request_extension,
+            A.approve_extension,
+            A.deny_extension,
+            A.pause,
+            A.resume,
+        )
+    },
+    # The worker's deadline marks, on any open case.
+    **{
+        (status, action): status
+        for status in (S.submitted, S.accepted, S.assigned, S.in_progress)
+        for action in (A.warn, A.overdue, A.supervise)
+    },
+    (S.resolved, A.invite_rating): S.resolved,
+    (S.resolved, A.expire_rating): S.closed,
 }
 
 OPEN_STATUSES = frozenset({S.submitted, S.accepted, S.assigned, S.in_progress})
 # Actions only the system writes, never through the actions endpoint.
-INTERNAL_ACTIONS = frozenset({A.submit, A.link})
+INTERNAL_ACTIONS = frozenset(
+    {A.submit, A.link, A.warn, A.overdue, A.supervise, A.invite_rating, A.expire_rating}
+)
 
 STATUS_LABELS: dict[Status, str] = {
     S.submitted: "待受理",
@@ -95,6 +131,17 @@ ACTION_LABELS: dict[Action, str] = {
     A.categorize: "确认类别",
     A.merge: "合并办理",
     A.link: "关联重复件",
+    A.contact: "联系群众",
+    A.request_extension: "申请延期",
+    A.approve_extension: "批准延期",
+    A.deny_extension: "不批准延期",
+    A.pause: "暂停计时",
+    A.resume: "恢复计时",
+    A.warn: "临期提醒",
+    A.overdue: "超期",
+    A.supervise: "督办",
+    A.invite_rating: "回访邀评",
+    A.expire_rating: "未评价归档",
 }
 
 

@@ -18,6 +18,7 @@ from jieyou.cases.schemas import (
     CaseListItem,
     CasePage,
     CaseRead,
+    DeadlinesRead,
     DuplicateRead,
     EventRead,
     PartyRead,
@@ -38,6 +39,9 @@ from jieyou.cases.states import (
     allowed_actions,
 )
 from jieyou.classify.keywords import best_match
+from jieyou.db import utcnow
+from jieyou.deadlines.actions import pending_extension
+from jieyou.deadlines.service import DeadlineState, deadline_state
 from jieyou.errors import Invalid
 from jieyou.regions.models import Region
 from jieyou.routing.models import Category, Unit
@@ -96,6 +100,7 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
     assert owner is not None and case.number is not None
     assignee = session.get(User, case.assigned_user_id) if case.assigned_user_id else None
     actions = [a.value for a in allowed_actions(case.status) if can_act(session, actor, case, a)]
+    state = deadline_state(case, utcnow())
     return CaseRead(
         number=case.number,
         status=case.status,
@@ -138,12 +143,36 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
         resolved_at=case.resolved_at,
         closed_at=case.closed_at,
         duplicates=duplicates_of(session, actor, case),
+        deadlines=deadlines_read(session, case, state),
+        is_overdue=state.is_overdue,
         available_actions=actions,
     )
 
 
-def list_item(case: Case, unit_codes: dict[int, str]) -> CaseListItem:
+def deadlines_read(session: Session, case: Case, state: DeadlineState) -> DeadlinesRead:
+    pending = pending_extension(session, case)
+    return DeadlinesRead(
+        accept_by=state.accept_by,
+        contact_by=state.contact_by,
+        resolve_by=state.resolve_by,
+        current=state.current,
+        contacted_at=case.contacted_at,
+        note=state.note,
+        is_paused=state.is_paused,
+        pause_reason=case.pause_reason,
+        supervision_level=state.supervision_level,
+        supervisor_unit=_unit_ref(session, case.supervisor_unit_id),
+        pending_extension=(
+            {"days": pending.days, "reason": pending.reason, "requested_at": pending.requested_at}
+            if pending
+            else None
+        ),
+    )
+
+
+def list_item(case: Case, unit_codes: dict[int, str], now: datetime | None = None) -> CaseListItem:
     assert case.number is not None
+    state = deadline_state(case, now or utcnow())
     return CaseListItem(
         number=case.number,
         status=case.status,
@@ -157,6 +186,8 @@ def list_item(case: Case, unit_codes: dict[int, str]) -> CaseListItem:
         assigned_unit_code=unit_codes.get(case.assigned_unit_id) if case.assigned_unit_id else None,
         created_at=case.created_at,
         updated_at=case.updated_at,
+        deadline=state.current,
+        is_overdue=state.is_overdue,
     )
 
 

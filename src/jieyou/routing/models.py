@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jieyou.db import Base
+from jieyou.db import Base, UTCDateTime, utcnow
 from jieyou.regions.models import Level, PathString
 
 
@@ -67,3 +68,27 @@ class Category(Base):
     default_tier: Mapped[str] = mapped_column(String(10))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CalendarYear(Base):
+    """A year's holiday arrangement entered by an admin from the State Council's notice
+    (国务院办公厅关于某年部分节假日安排的通知). It overrides the built-in calendar for that year."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(Text)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarDay(Base):
+    """An exception to Monday–Friday in an entered year: a holiday (休) or a make-up working
+    day (调休上班). Every other day of that year follows the weekday rule."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year"), index=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(20))

@@ -43,11 +43,11 @@ def _admin(fn: Callable[[Session, Staff], T]) -> Callable[[Session, Staff], T]:
     return run
 
 
-async def _read(work: PageWork, fn: Callable[[Session, Staff], T]) -> T:
+async def admin_read(work: PageWork, fn: Callable[[Session, Staff], T]) -> T:
     return await work.staff(_admin(fn))
 
 
-async def _change(
+async def admin_change(
     work: PageWork, form: FormData, errors: FormErrors, fn: Callable[[Session, Staff], T]
 ) -> T | None:
     """Run a change; a refusal the person can correct (409, 422) lands in ``errors`` beside
@@ -74,7 +74,7 @@ async def _refused(
 ) -> Response:
     """Show a refused form again (422) with the errors beside their fields, read-only."""
     work.write = False
-    ctx = await _read(work, context)
+    ctx = await admin_read(work, context)
     return render(request, template, ctx | {"done": "", **extra}, status=422)
 
 
@@ -98,12 +98,12 @@ async def _set_active(
         apply(s, state == "enable")
         return True
 
-    if await _change(work, form, errors, run):
-        return _see_other(f"{page}?done={state}d")
+    if await admin_change(work, form, errors, run):
+        return see_other(f"{page}?done={state}d")
     return await _refused(request, work, template, context, state_errors=errors)
 
 
-def _see_other(url: str) -> Response:
+def see_other(url: str) -> Response:
     return Response(status_code=303, headers={"Location": url})
 
 
@@ -114,7 +114,7 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-def _common(staff: Staff, section: str) -> dict[str, Any]:
+def admin_context(staff: Staff, section: str) -> dict[str, Any]:
     return {
         "staff": staff,
         "section": section,
@@ -141,8 +141,8 @@ def _pager(base: str, filters: dict[str, str], total: int, page: int) -> dict[st
 
 @router.get("", response_class=HTMLResponse)
 async def admin_home(work: Pages) -> Response:
-    await _read(work, lambda s, staff: None)
-    return _see_other("/desk/admin/users")
+    await admin_read(work, lambda s, staff: None)
+    return see_other("/desk/admin/users")
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -167,12 +167,12 @@ async def users(request: Request, work: Pages) -> HTMLResponse:
                 raise
             errors.from_error(exc)
         return (
-            _common(staff, "users")
+            admin_context(staff, "users")
             | {"items": items, "filters": q, "errors": errors}
             | (_pager("/desk/admin/users", q, total, page))
         )
 
-    ctx = await _read(work, run)
+    ctx = await admin_read(work, run)
     return render(request, "admin/users.html", ctx, status=422 if errors else 200)
 
 
@@ -195,7 +195,7 @@ def _check_user_form(values: dict[str, Any], errors: FormErrors) -> None:
 
 @router.get("/users/new", response_class=HTMLResponse)
 async def new_user(request: Request, work: Pages) -> HTMLResponse:
-    ctx = await _read(work, lambda s, staff: _common(staff, "users"))
+    ctx = await admin_read(work, lambda s, staff: admin_context(staff, "users"))
     ctx |= {"user": None, "values": {}, "errors": FormErrors()}
     return render(request, "admin/user_form.html", ctx)
 
@@ -216,18 +216,18 @@ async def create_user(request: Request, work: Pages) -> Response:
         assert isinstance(password, str)
         return accounts.create_user(s, password=password, **values).username
 
-    username = await _change(work, form, errors, run)
+    username = await admin_change(work, form, errors, run)
     if username is not None:
-        return _see_other(f"/desk/admin/users/{username}?done=created")
+        return see_other(f"/desk/admin/users/{username}?done=created")
     work.write = False
-    ctx = await _read(work, lambda s, staff: _common(staff, "users"))
+    ctx = await admin_read(work, lambda s, staff: admin_context(staff, "users"))
     ctx |= {"user": None, "values": text_values(form), "errors": errors}
     return render(request, "admin/user_form.html", ctx, status=422)
 
 
 def _user_context(s: Session, staff: Staff, username: str) -> dict[str, Any]:
     user = accounts.get_user(s, username)
-    return _common(staff, "users") | {
+    return admin_context(staff, "users") | {
         "user": user,
         "is_self": user.id == staff.user.id,
         "values": {
@@ -244,7 +244,7 @@ def _user_context(s: Session, staff: Staff, username: str) -> dict[str, Any]:
 
 @router.get("/users/{username}", response_class=HTMLResponse)
 async def edit_user(request: Request, username: str, work: Pages) -> HTMLResponse:
-    ctx = await _read(work, lambda s, staff: _user_context(s, staff, username))
+    ctx = await admin_read(work, lambda s, staff: _user_context(s, staff, username))
     ctx["done"] = request.query_params.get("done", "")[:20]
     return render(request, "admin/user_form.html", ctx)
 
@@ -253,7 +253,7 @@ async def _user_refused(
     request: Request, work: PageWork, username: str, form: FormData, key: str, errors: FormErrors
 ) -> HTMLResponse:
     work.write = False
-    ctx = await _read(work, lambda s, staff: _user_context(s, staff, username))
+    ctx = await admin_read(work, lambda s, staff: _user_context(s, staff, username))
     ctx[key] = errors
     if key == "errors":
         ctx["values"] = text_values(form)
@@ -273,8 +273,8 @@ async def update_user(request: Request, username: str, work: Pages) -> Response:
         accounts.update_user(s, username=username, **values)
         return True
 
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/users/{username}?done=saved")
+    if await admin_change(work, form, errors, run):
+        return see_other(f"/desk/admin/users/{username}?done=saved")
     return await _user_refused(request, work, username, form, "errors", errors)
 
 
@@ -291,8 +291,8 @@ async def reset_password(request: Request, username: str, work: Pages) -> Respon
         accounts.reset_password(s, username=username, password=password)
         return True
 
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/users/{username}?done=password")
+    if await admin_change(work, form, errors, run):
+        return see_other(f"/desk/admin/users/{username}?done=password")
     return await _user_refused(request, work, username, form, "password_errors", errors)
 
 
@@ -310,8 +310,8 @@ async def set_user_state(request: Request, username: str, state: str, work: Page
             accounts.enable_user(s, username=username)
         return True
 
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/users/{username}?done={state}d")
+    if await admin_change(work, form, errors, run):
+        return see_other(f"/desk/admin/users/{username}?done={state}d")
     return await _user_refused(request, work, username, form, "state_errors", errors)
 
 
@@ -340,18 +340,18 @@ async def units(request: Request, work: Pages) -> HTMLResponse:
                 raise
             errors.from_error(exc)
         return (
-            _common(staff, "units")
+            admin_context(staff, "units")
             | {"items": items, "filters": q, "errors": errors}
             | (_pager("/desk/admin/units", q, total, page))
         )
 
-    ctx = await _read(work, run)
+    ctx = await admin_read(work, run)
     return render(request, "admin/units.html", ctx, status=422 if errors else 200)
 
 
 @router.get("/units/new", response_class=HTMLResponse)
 async def new_unit(request: Request, work: Pages) -> HTMLResponse:
-    ctx = await _read(work, lambda s, staff: _common(staff, "units"))
+    ctx = await admin_read(work, lambda s, staff: admin_context(staff, "units"))
     ctx |= {"unit": None, "values": {}, "errors": FormErrors()}
     return render(request, "admin/unit_form.html", ctx)
 
@@ -379,18 +379,18 @@ async def create_unit(request: Request, work: Pages) -> Response:
         )
         return unit.code
 
-    created = await _change(work, form, errors, run)
+    created = await admin_change(work, form, errors, run)
     if created is not None:
-        return _see_other(f"/desk/admin/units/{created}?done=created")
+        return see_other(f"/desk/admin/units/{created}?done=created")
     work.write = False
-    ctx = await _read(work, lambda s, staff: _common(staff, "units"))
+    ctx = await admin_read(work, lambda s, staff: admin_context(staff, "units"))
     ctx |= {"unit": None, "values": text_values(form), "errors": errors}
     return render(request, "admin/unit_form.html", ctx, status=422)
 
 
 def _unit_context(s: Session, staff: Staff, code: str) -> dict[str, Any]:
     unit = routing.get_unit(s, code)
-    return _common(staff, "units") | {
+    return admin_context(staff, "units") | {
         "unit": unit,
         "values": {"name": unit.name},
         "errors": FormErrors(),
@@ -400,7 +400,7 @@ def _unit_context(s: Session, staff: Staff, code: str) -> dict[str, Any]:
 
 @router.get("/units/{code}", response_class=HTMLResponse)
 async def edit_unit(request: Request, code: str, work: Pages) -> HTMLResponse:
-    ctx = await _read(work, lambda s, staff: _unit_context(s, staff, code))
+    ctx = await admin_read(work, lambda s, staff: _unit_context(s, staff, code))
     ctx["done"] = request.query_params.get("done", "")[:20]
     return render(request, "admin/unit_form.html", ctx)
 
@@ -414,8 +414,8 @@ async def update_unit(request: Request, code: str, work: Pages) -> Response:
         routing.update_unit(s, code=code, name=field(form, "name") or "")
         return True
 
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/units/{code}?done=saved")
+    if await admin_change(work, form, errors, run):
+        return see_other(f"/desk/admin/units/{code}?done=saved")
     return await _refused(
         request,
         work,
@@ -445,9 +445,9 @@ async def set_unit_state(request: Request, code: str, state: str, work: Pages) -
 @router.get("/categories", response_class=HTMLResponse)
 async def categories(request: Request, work: Pages) -> HTMLResponse:
     def run(s: Session, staff: Staff) -> dict[str, Any]:
-        return _common(staff, "categories") | {"items": routing.list_categories(s)}
+        return admin_context(staff, "categories") | {"items": routing.list_categories(s)}
 
-    ctx = await _read(work, run)
+    ctx = await admin_read(work, run)
     ctx["done"] = request.query_params.get("done", "")[:20]
     return render(request, "admin/categories.html", ctx)
 
@@ -462,7 +462,7 @@ def _category_fields(form: FormData) -> dict[str, Any]:
 
 @router.get("/categories/new", response_class=HTMLResponse)
 async def new_category(request: Request, work: Pages) -> HTMLResponse:
-    ctx = await _read(work, lambda s, staff: _common(staff, "categories"))
+    ctx = await admin_read(work, lambda s, staff: admin_context(staff, "categories"))
     ctx |= {"category": None, "values": {"default_tier": "township"}, "errors": FormErrors()}
     return render(request, "admin/category_form.html", ctx)
 
@@ -478,18 +478,18 @@ async def create_category(request: Request, work: Pages) -> Response:
     def run(s: Session, staff: Staff) -> str:
         return routing.create_category(s, code=code, **_category_fields(form)).code
 
-    created = await _change(work, form, errors, run)
+    created = await admin_change(work, form, errors, run)
     if created is not None:
-        return _see_other(f"/desk/admin/categories/{created}?done=created")
+        return see_other(f"/desk/admin/categories/{created}?done=created")
     work.write = False
-    ctx = await _read(work, lambda s, staff: _common(staff, "categories"))
+    ctx = await admin_read(work, lambda s, staff: admin_context(staff, "categories"))
     ctx |= {"category": None, "values": text_values(form), "errors": errors}
     return render(request, "admin/category_form.html", ctx, status=422)
 
 
 def _category_context(s: Session, staff: Staff, code: str) -> dict[str, Any]:
     category = routing.get_category(s, code)
-    return _common(staff, "categories") | {
+    return admin_context(staff, "categories") | {
         "category": category,
         "values": {
             "name": category.name,
@@ -503,7 +503,7 @@ def _category_context(s: Session, staff: Staff, code: str) -> dict[str, Any]:
 
 @router.get("/categories/{code}", response_class=HTMLResponse)
 async def edit_category(request: Request, code: str, work: Pages) -> HTMLResponse:
-    ctx = await _read(work, lambda s, staff: _category_context(s, staff, code))
+    ctx = await admin_read(work, lambda s, staff: _category_context(s, staff, code))
     ctx["done"] = request.query_params.get("done", "")[:20]
     return render(request, "admin/category_form.html", ctx)
 
@@ -517,8 +517,8 @@ async def update_category(request: Request, code: str, work: Pages) -> Response:
         routing.update_category(s, code=code, **_category_fields(form))
         return True
 
-    if await _change(work, form, errors, run):
-        return _see_other(f"/desk/admin/categories/{code}?done=saved")
+    if await admin_change(work, form, errors, run):
+        return see_other(f"/desk/admin/categories/{code}?done=saved")
     return await _refused(
         request,
         work,

@@ -235,8 +235,10 @@ async def track(
         except NotFound as exc:
             ctx["errors"].add("_", exc.message)
             status = 404
-    elif number or code:
+    elif code:
         ctx["errors"].add("_", "请同时填写诉求编号和查询码")
+    # A number alone (the link in an SMS, which never carries the query code) just fills
+    # the form in.
     response = render(request, "track.html", ctx, status=status)
     remember_anon_csrf(request, response, token)
     return response

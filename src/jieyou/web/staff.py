@@ -250,6 +250,7 @@ def _action_body(action: Action, form: Any) -> ActionIn:
         user=value if kind == "user" and value else None,
         category_code=field(form, "category_code"),
         into=field(form, "into"),
+        days=field(form, "days"),
     )
 
 
@@ -264,6 +265,9 @@ REQUIRED = {
     Action.comment: ("note", "请填写备注内容"),
     Action.merge: ("into", "请填写保留办理的诉求编号"),
     Action.categorize: ("category_code", "请选择类别"),
+    Action.request_extension: ("reason", "请填写延期理由"),
+    Action.deny_extension: ("reason", "请填写不批准的理由"),
+    Action.pause: ("reason", "请填写暂停计时的理由"),
 }
 
 

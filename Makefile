@@ -17,7 +17,7 @@ run: env
 	@$(UVR) jieyou init
 	@$(UVR) jieyou demo --cases 600 --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (API docs: /docs)"
-	@$(UVR) jieyou serve --host 127.0.0.1 --port 8000
+	@$(UVR) jieyou serve --host 127.0.0.1 --port 8000 --with-worker
 
 test: env lint
 	@$(UVR) pytest

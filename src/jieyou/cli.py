@@ -109,13 +109,28 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (PostgreSQL: one per core)")
     ] = None,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker/--no-worker",
+            help="Also run the periodic jobs in this process (one machine, e.g. `make run`)",
+        ),
+    ] = False,
 ) -> None:
     """Serve the web app and the API (uvicorn)."""
+    import threading
+
     import uvicorn
 
     from jieyou.config import get_settings
+    from jieyou.worker import run_forever
 
     settings = get_settings()
+    if with_worker:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        # A daemon thread in the parent process: it stops with the server. Several hosts
+        # run `jieyou worker` instead (SKIP LOCKED keeps them apart).
+        threading.Thread(target=run_forever, args=(_db(),), daemon=True, name="worker").start()
     uvicorn.run(
         "jieyou.app:create_app",
         factory=True,

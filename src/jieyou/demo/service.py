@@ -287,6 +287,8 @@ class _CaseBuilder:
             step(Action.reject, owner, reason="所反映事项属于诉讼程序，已告知通过法院途径解决")
             return
         step(Action.accept, owner, note="已电话联系反映人，核实情况属实")
+        if rng.random() < 0.85:  # most centres call the resident back the same day
+            step(Action.contact, owner, note="已电话联系反映人，告知办理流程和时限")
         if rng.random() < 0.08:  # some cases are beyond the township and go up a tier
             step(Action.escalate, owner, reason="涉及多个部门，需县级统筹协调")
             owner = self.clerk(case.owner_unit_id)

@@ -334,3 +334,18 @@ def test_a_rating_before_the_period_ends_is_kept(client, db, admin):
     assert tick(db, now=at(2026, 11, 20, 9, 0)).deadlines.closed_unrated == 0
     case = read(client, admin, created["number"], at(2026, 11, 20, 9, 1))
     assert case["rating"] == "satisfied"
+
+
+def test_overdue_filter_lists_only_cases_past_their_deadline(client, db, admin):
+    late = submit_at(client, at(2026, 11, 2, 9, 0))["number"]
+    fresh = submit_at(client, at(2026, 11, 27, 9, 0))["number"]
+    paused = accepted_village_case(client, admin, at(2026, 11, 2, 9, 0))
+    act_at(client, at(2026, 11, 3, 9, 0), admin, paused, "pause", reason="等待开庭")
+    with time_machine.travel(at(2026, 11, 27, 10, 0), tick=False):
+        r = client.get("/api/v1/cases?overdue=true", headers=admin.headers)
+        everything = client.get("/api/v1/cases", headers=admin.headers).json()["total"]
+    assert r.status_code == 200
+    numbers = [c["number"] for c in r.json()["items"]]
+    assert numbers == [late]
+    assert r.json()["items"][0]["is_overdue"] is True
+    assert everything == 3 and fresh not in numbers

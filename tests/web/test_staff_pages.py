@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from jieyou.accounts.models import Role, User, UserSession
 from jieyou.db import Database, utcnow
-from tests.factories import HUATANG, WUSHAN, ZHAOLV, submit
+from tests.factories import CITY, HUATANG, WUSHAN, ZHAOLV, submit
 from tests.web.helpers import csrf_of, login, make_user
 
 
@@ -209,3 +209,22 @@ def test_case_page_shows_deadlines_and_takes_an_extension_request(
         )
         assert r.status_code == 200, r.text
         assert "申请延期3个工作日：等待鉴定（待上级审批）" in r.text
+
+
+def test_desk_counts_overdue_cases_and_warns_admins_about_next_years_calendar(
+    client: TestClient, db: Database
+) -> None:
+    staff_setup(db)
+    make_user(db, "root", Role.admin, CITY)
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        submit(client, region_code=WUSHAN)
+    with time_machine.travel(datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI), tick=False):
+        login(client, "huatang")
+        page = client.get("/desk")
+        assert '超期 <b class="late-count">1</b>' in page.text
+        assert "2027年" not in page.text  # township staff are not asked to enter calendars
+        listed = client.get("/desk?overdue=1")
+        assert listed.status_code == 200 and "超期</span>" in listed.text
+        client.cookies.clear()
+        login(client, "root")
+        assert "2027年" in client.get("/desk").text

@@ -59,8 +59,10 @@ async def list_cases(
     q: Annotated[str | None, Query(max_length=100)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    overdue: bool = False,
 ) -> CasePage:
-    """Cases in the caller's scope, newest first. ``status`` may be a comma list."""
+    """Cases in the caller's scope, newest first. ``status`` may be a comma list;
+    ``overdue=true`` keeps the open cases past their deadline (超期)."""
     return await work.staff(
         lambda s, actor: views.case_page(
             s,
@@ -74,6 +76,7 @@ async def list_cases(
             q=q,
             page=page,
             page_size=page_size,
+            overdue=overdue,
         )
     )
 

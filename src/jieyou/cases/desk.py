@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from jieyou.accounts.models import ROLE_LABELS, Role, User
 from jieyou.cases.models import Case
 from jieyou.cases.permissions import get_case_for, scoped
 from jieyou.cases.states import OPEN_STATUSES
+from jieyou.deadlines.service import overdue_clause
 from jieyou.regions.models import PATH_LENGTH, Level
 from jieyou.regions.repository import subtree_clause
 from jieyou.routing.models import Category, Unit, UnitKind
@@ -25,6 +27,11 @@ def status_counts(session: Session, actor: User) -> dict[str, int]:
     inner = scoped(select(Case), actor).subquery()
     rows = session.execute(select(inner.c.status, func.count()).group_by(inner.c.status))
     return {status: int(n) for status, n in rows}
+
+
+def overdue_count(session: Session, actor: User, now: datetime) -> int:
+    inner = scoped(select(Case).where(overdue_clause(now)), actor).subquery()
+    return int(session.scalar(select(func.count()).select_from(inner)) or 0)
 
 
 def high_risk_open(session: Session, actor: User, *, limit: int = 10) -> Sequence[Case]:

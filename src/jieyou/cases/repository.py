@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from jieyou.accounts.models import User
 from jieyou.cases.models import Case, CaseEvent
 from jieyou.cases.permissions import scoped
+from jieyou.deadlines.service import overdue_clause
 from jieyou.regions.repository import subtree_clause
 
 
@@ -24,6 +25,8 @@ class CaseFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
     q: str | None = None
+    # Only cases past their deadline (deadlines.service.overdue_clause) as of this moment.
+    overdue_at: datetime | None = None
 
 
 def _escape_like(text: str) -> str:
@@ -50,6 +53,8 @@ def list_cases(
         stmt = stmt.where(
             or_(Case.owner_unit_id == flt.unit_id, Case.assigned_unit_id == flt.unit_id)
         )
+    if flt.overdue_at is not None:
+        stmt = stmt.where(overdue_clause(flt.overdue_at))
     if flt.created_from:
         stmt = stmt.where(Case.created_at >= flt.created_from)
     if flt.created_to:

@@ -313,6 +313,7 @@ def case_page(
     q: str | None,
     page: int,
     page_size: int,
+    overdue: bool = False,
 ) -> CasePage:
     status_list = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else []
     unknown = [s for s in status_list if s not in Status.__members__]
@@ -339,6 +340,7 @@ def case_page(
         # created_to is inclusive: the whole of that local day.
         created_to=_local_midnight(created_to + timedelta(days=1)) if created_to else None,
         q=q.strip() if q and q.strip() else None,
+        overdue_at=utcnow() if overdue else None,
     )
     total, rows = repository.list_cases(session, actor, flt, page=page, page_size=page_size)
     unit_ids = {c.owner_unit_id for c in rows} | {

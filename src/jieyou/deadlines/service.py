@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from importlib.resources import files
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from jieyou.cases.models import Case, CaseEvent
@@ -183,6 +183,21 @@ def deadline_state(case: Case, now: datetime) -> DeadlineState:
         is_overdue=is_open and not paused and (late or case.overdue_at is not None),
         is_paused=paused,
         supervision_level=case.supervision_level,
+    )
+
+
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """SQL for :func:`deadline_state`'s ``is_overdue``: open, not paused, and past its current
+    deadline or overdue before (under 督办). Keep the two in step."""
+    open_ = [s.value for s in OPEN_STATUSES]
+    late = or_(
+        and_(Case.status == Status.submitted.value, Case.accept_by < now),
+        and_(Case.status != Status.submitted.value, Case.resolve_by < now),
+    )
+    return and_(
+        Case.status.in_(open_),
+        Case.paused_at.is_(None),
+        or_(Case.overdue_at.is_not(None), late),
     )
 
 

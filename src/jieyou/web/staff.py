@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jieyou.accounts.models import Role
 from jieyou.accounts.sessions import authenticate, end_session, start_session
 from jieyou.cases import attachments, desk, views
 from jieyou.cases.permissions import get_case_for
@@ -20,9 +21,11 @@ from jieyou.cases.schemas import ActionIn
 from jieyou.cases.service import act_on_case, parse_action
 from jieyou.cases.states import Action
 from jieyou.config import Settings
+from jieyou.db import utcnow
 from jieyou.errors import Invalid, JieyouError, NotFound, Unauthenticated
 from jieyou.regions import repository as regions
 from jieyou.regions.models import Region
+from jieyou.routing.calendar import WorkCalendar, local_date
 from jieyou.web.boundary import (
     CsrfRejected,
     LoginRequired,
@@ -163,6 +166,7 @@ async def workbench(request: Request, work: Pages) -> HTMLResponse:
                 q=q.get("q") or None,
                 page=page,
                 page_size=PAGE_SIZE,
+                overdue=q.get("overdue") == "1",
             )
         except Invalid as exc:
             errors.from_error(exc)
@@ -175,6 +179,12 @@ async def workbench(request: Request, work: Pages) -> HTMLResponse:
             "listing": listing,
             "region_names": names,
             "counts": desk.status_counts(s, actor),
+            "overdue": desk.overdue_count(s, actor, utcnow()),
+            "calendar_warning": (
+                WorkCalendar.load(s).missing_next_year_warning(local_date(utcnow()))
+                if actor.role in (Role.admin, Role.city)
+                else None
+            ),
             "urgent": desk.high_risk_open(s, actor),
             "categories": desk.categories(s),
             "areas": regions.children(s, actor.region_code),

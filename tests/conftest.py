@@ -17,6 +17,9 @@ from jieyou.db import WRITE_OPTION, Database, set_database
 from jieyou.setup import initialise
 
 PG_URL = os.environ.get("JIEYOU_TEST_DATABASE_URL")
+# Tests submit many cases from one address and one phone; the throttling tests lower these.
+os.environ.setdefault("JIEYOU_LIMITS__SUBMISSIONS_PER_PHONE", "1000000")
+os.environ.setdefault("JIEYOU_LIMITS__SUBMISSIONS_PER_ADDRESS", "1000000")
 ENGINES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 

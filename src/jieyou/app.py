@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,11 +27,48 @@ from jieyou.web import errors as web_errors
 from jieyou.web.admin import router as admin_router
 from jieyou.web.boundary import LoginRequired
 from jieyou.web.calendar import router as calendar_router
+from jieyou.web.headers import SecurityHeaders
 from jieyou.web.public import router as public_router
 from jieyou.web.staff import router as staff_router
 from jieyou.web.templating import HERE as WEB_DIR
 
 log = logging.getLogger("jieyou")
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in {
+        400: "请求格式错误（如 JSON 无法解析）",
+        401: "需要令牌，或令牌无效、过期、已吊销",
+        403: "无权执行该操作",
+        404: "不存在，或不在您的范围内",
+        409: "当前状态不允许（附可执行的操作）",
+        413: "请求体过大",
+        422: "字段不合要求（附字段名）",
+        429: "过于频繁，请稍后再试（附 Retry-After）",
+    }.items()
+}
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI document gives for ``path`` (templates matched by segment)."""
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods.update(m.upper() for m in operations)
+    return sorted(methods)
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -105,6 +144,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="解忧 Jieyou",
         version="0.1.0",
         description="矛盾纠纷与群众诉求一站式受理、分流、跟踪与化解平台的 JSON API。",
+        # Every error has the same shape; declaring it keeps clients (and the schema fuzzing
+        # in CI) honest about what an endpoint may answer.
+        responses=ERROR_RESPONSES,
     )
     app.state.database = database or get_database()
     app.state.settings = settings
@@ -112,11 +154,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Each handler answers JSON for the API and a page in Chinese for browsers (page routes).
     @app.exception_handler(JieyouError)
     async def _jieyou_error(request: Request, exc: JieyouError) -> Response:
+        response: Response
         if not web_errors.is_page(request):
-            return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
-        if isinstance(exc, LoginRequired):
+            response = JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+        elif isinstance(exc, LoginRequired):
             return web_errors.login_redirect(request, exc)
-        return web_errors.error_page(request, exc.status, exc.message)
+        else:
+            response = web_errors.error_page(request, exc.status, exc.message)
+        if "retry_after" in exc.extra:
+            response.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -132,9 +179,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             405: ("method_not_allowed", "不支持该请求方法"),
         }
         code, message = codes.get(exc.status_code, ("http_error", str(exc.detail)))
-        if web_errors.is_page(request):
-            return web_errors.error_page(request, exc.status_code, message)
-        return error_response(exc.status_code, code, message)
+        response = (
+            web_errors.error_page(request, exc.status_code, message)
+            if web_errors.is_page(request)
+            else error_response(exc.status_code, code, message)
+        )
+        # e.g. Allow on a 405 (RFC 9110 requires it): every method the path answers to, across
+        # the routes that share it (Starlette names only the first route's).
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            allowed = allowed_methods(app, request.url.path)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -163,4 +220,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         form_paths=frozenset({"/"}),
         form_max=settings.web.max_form_bytes,
     )
+    # Outermost: even a 413 from the body limit carries the headers.
+    app.add_middleware(SecurityHeaders, https=settings.web.cookie_secure)
     return app

@@ -25,10 +25,12 @@ users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="Integrity checks.", no_args_is_help=True)
 db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True)
+privacy_app = typer.Typer(help="Personal data: who saw it, and removing it.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(privacy_app, name="privacy")
 app.add_typer(model_app, name="model", help="Train and evaluate the text classifier.")
 app.add_typer(outbox_app, name="outbox", help="Notification outbox: list, retry, deliver.")
 app.add_typer(
@@ -233,17 +235,59 @@ def users_list() -> None:
 def tokens_create(
     username: str,
     name: Annotated[str, typer.Option(help="What the token is for")] = "",
-    days: Annotated[int | None, typer.Option(help="Expire after this many days")] = None,
+    days: Annotated[
+        int | None, typer.Option(help="Expire after this many days (default limits.token_days)")
+    ] = None,
+    scope: Annotated[
+        str, typer.Option(help="full (act as the user), read (GET only) or submit (cases only)")
+    ] = "full",
 ) -> None:
     """Create a bearer token for USERNAME; it is printed once and stored only hashed."""
     from jieyou.accounts.service import create_token
 
     try:
         with _db().unit_of_work() as session:
-            _, token = create_token(session, username=username, name=name, days=days)
+            _, token = create_token(session, username=username, name=name, days=days, scope=scope)
     except JieyouError as exc:
         _fail(exc)
     typer.echo(token)
+
+
+@tokens_app.command("list")
+def tokens_list(username: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Tokens (never the secrets): id, user, scope, expiry, revocation."""
+    from jieyou.accounts.service import list_tokens
+
+    with _db().unit_of_work(write=False) as session:
+        rows = list_tokens(session, username=username)
+    table = Table("id", "user", "name", "scope", "created", "expires", "revoked")
+    for token, user in rows:
+        table.add_row(
+            str(token.id),
+            user,
+            token.name,
+            token.scope,
+            local_text(token.created_at),
+            local_text(token.expires_at),
+            local_text(token.revoked_at),
+        )
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int | None, typer.Argument(help="The token's id (tokens list)")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Revoke all of a user's")] = None,
+) -> None:
+    """Revoke a token at once (it answers 401 from the next request)."""
+    from jieyou.accounts.service import revoke_tokens
+
+    try:
+        with _db().unit_of_work() as session:
+            count = revoke_tokens(session, token_id=token_id, username=user)
+    except JieyouError as exc:
+        _fail(exc)
+    console.print(f"已吊销 {count} 个令牌")
 
 
 @audit_app.command("verify")
@@ -307,6 +351,68 @@ def classify(
         else:
             top = "  ".join(f"{label} {p:.2f}" for label, p in prediction.top)
             typer.echo(f"{prediction.label}\t{prediction.confidence:.2f}\t{top}\t{risk.level}")
+
+
+@privacy_app.command("purge")
+def privacy_purge(
+    older_than: Annotated[
+        int, typer.Option("--older-than", help="Days since the case was closed or refused")
+    ],
+) -> None:
+    """Remove the personal data of cases closed more than DAYS ago; statistics and the audit
+    chain stay valid. The photos' files are deleted after the commit."""
+    from jieyou.cases.retention import purge_personal_data
+    from jieyou.config import get_settings
+
+    try:
+        with _db().unit_of_work() as session:
+            report = purge_personal_data(session, older_than_days=older_than)
+    except JieyouError as exc:
+        _fail(exc)
+    upload_dir = Path(get_settings().storage.upload_dir)
+    for key in report.storage_keys:
+        (upload_dir / key).unlink(missing_ok=True)
+    console.print(
+        f"已清除 {report.cases} 件诉求的个人信息（当事人 {report.parties} 人，照片 "
+        f"{report.photos} 张，通知 {report.messages} 条）"
+    )
+
+
+@privacy_app.command("log")
+def privacy_log(
+    case: Annotated[str | None, typer.Option("--case", help="A case number")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="A username")] = None,
+    limit: Annotated[int, typer.Option(help="Most recent first")] = 200,
+) -> None:
+    """Who saw personal data in full: when, which case, through what."""
+    from sqlalchemy import select
+
+    from jieyou.accounts.access import access_log
+    from jieyou.cases.models import Case
+
+    with _db().unit_of_work(write=False) as session:
+        case_id = None
+        if case:
+            case_id = session.scalar(select(Case.id).where(Case.number == case))
+            if case_id is None:
+                err.print(f"[red]错误[/red] 诉求 {case} 不存在")
+                raise typer.Exit(code=1)
+        rows = access_log(session, case_id=case_id, username=user, limit=limit)
+        numbers = dict(
+            session.execute(
+                select(Case.id, Case.number).where(Case.id.in_({r.case_id for r in rows}))
+            ).all()
+        )
+    table = Table("time", "user", "case", "channel", "fields")
+    for row in rows:
+        table.add_row(
+            local_text(row.at),
+            row.username,
+            numbers.get(row.case_id or 0, ""),
+            row.channel,
+            row.fields,
+        )
+    console.print(table)
 
 
 @db_app.command("upgrade")

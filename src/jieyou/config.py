@@ -141,6 +141,22 @@ class DeadlineSettings(BaseModel):
     rating_days: int = Field(default=7, ge=1)
 
 
+class LimitSettings(BaseModel):
+    """Throttling (jieyou.accounts.throttle), counted in the database across processes."""
+
+    # Failed sign-ins within 15 minutes before the account / the address is refused.
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    # Wrong query codes within an hour, per case number / per address.
+    code_failures_per_case: int = Field(default=10, ge=1)
+    code_failures_per_address: int = Field(default=30, ge=1)
+    # Public submissions per address per hour and per phone number per day.
+    submissions_per_address: int = Field(default=30, ge=1)
+    submissions_per_phone: int = Field(default=10, ge=1)
+    # API tokens expire after this many days unless created with another expiry.
+    token_days: int = Field(default=90, ge=1, le=3650)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIEYOU_", env_nested_delimiter="__", extra="ignore"
@@ -160,6 +176,7 @@ class Settings(BaseSettings):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
     # Used by the test suite only: a PostgreSQL URL to run every database test against as well.
     test_database_url: str | None = None
 

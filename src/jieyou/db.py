@@ -102,6 +102,17 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+LATER = "jieyou_write_later"
+
+
+def record_later(session: Session, row: Base) -> None:
+    """Add ``row`` now in a write unit; after the read, in a read-only one."""
+    if session.info.get(WRITE_OPTION, True):
+        session.add(row)
+    else:
+        session.info.setdefault(LATER, []).append(row)
+
+
 class Database:
     """An engine plus session factories for reading and for writing."""
 
@@ -134,19 +145,28 @@ class Database:
         return self
 
     def session(self, *, write: bool = False) -> Session:
-        return (self._write if write else self._read)()
+        session = (self._write if write else self._read)()
+        session.info[WRITE_OPTION] = write
+        return session
 
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
-        """Commit on success, roll back on any error; the boundary owns this."""
+        """Commit on success, roll back on any error; the boundary owns this.
+
+        A read-only unit may still have to leave a record (the access log of a case read in
+        full): :func:`record_later` keeps such rows, and they are written in a short write
+        unit once the read has succeeded."""
         lock = self._write_lock if write else None
         if lock is not None:
             lock.acquire()
         session = self.session(write=write)
+        later: list[Base] = []
         try:
             yield session
             if write:
                 session.commit()
+            else:
+                later = session.info.get(LATER, [])
             # A read-only unit just closes: objects stay readable (close() does not expire).
         except BaseException:
             session.rollback()
@@ -155,6 +175,9 @@ class Database:
             session.close()
             if lock is not None:
                 lock.release()
+        if later:
+            with self.unit_of_work(write=True) as writer:
+                writer.add_all(later)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -58,3 +58,10 @@ class TooLarge(JieyouError):
 class Invalid(JieyouError):
     code = "invalid"
     status = 422
+
+
+class TooManyRequests(JieyouError):
+    """Throttled: carries ``retry_after`` (seconds), sent as the Retry-After header too."""
+
+    code = "too_many_requests"
+    status = 429

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only "YYYY-MM-DD": pydantic would otherwise read a number as a Unix timestamp."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE_RE.match(value):
+        raise ValueError("日期应写作 2027-01-01")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} 不是有效的日期") from None
+
+
+# A date in requests: body fields and query parameters alike.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 FIELD_LABELS = {
     "description": "诉求内容",

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from jieyou.accounts import throttle
 from jieyou.config import get_settings
 from jieyou.db import Database, utcnow
 from jieyou.deadlines.jobs import DeadlineReport, run_deadlines
@@ -44,6 +45,8 @@ def tick(database: Database, *, now: datetime | None = None, deliver: bool = Tru
     changes nothing more."""
     now = now or utcnow()
     report = TickReport(at=now, deadlines=run_deadlines(database, now=now))
+    with database.unit_of_work() as session:
+        report.figures["throttle rows swept"] = throttle.sweep(session, now=now)
     if deliver:
         report.figures.update(_delivery_rows(deliver_due(database, now=now)))
     return report

@@ -142,7 +142,7 @@ def test_short_password_and_bad_region_are_refused_beside_fields(
     token = as_admin(client, db)
     data = {"csrf": token, "username": "zhao6", "role": "village", "region": WUSHAN}
     r = client.post("/desk/admin/users", data=data | {"password": "short"})
-    assert r.status_code == 422 and 'id="password-err"' in r.text and "至少 8 位" in r.text
+    assert r.status_code == 422 and 'id="password-err"' in r.text and "至少 10 位" in r.text
     r = client.post("/desk/admin/users", data=data | {"role": "city", "password": "long-enough"})
     assert r.status_code == 422 and 'id="region-err"' in r.text
 
@@ -167,15 +167,15 @@ def test_admin_edits_a_user_and_resets_the_password(
     )
     assert r.status_code == 422 and 'id="region-err"' in r.text and 'value="新名字"' in r.text
     r = client.post("/desk/admin/users/wushan/password", data={"csrf": token, "password": "abc"})
-    assert r.status_code == 422 and "至少 8 位" in r.text
+    assert r.status_code == 422 and "至少 10 位" in r.text
     r = client.post(
         "/desk/admin/users/wushan/password",
-        data={"csrf": token, "password": "brand-new-pass"},
+        data={"csrf": token, "password": "brand-new-pass-42"},
         follow_redirects=False,
     )
     assert r.status_code == 303
     with TestClient(create_app(settings, database=db)) as other:
-        login(other, "wushan", "brand-new-pass")
+        login(other, "wushan", "brand-new-pass-42")
 
 
 def test_disabling_a_user_ends_their_session_and_token(

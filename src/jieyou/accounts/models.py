@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jieyou.db import Base, UTCDateTime, utcnow
@@ -65,6 +65,14 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do (TokenScope): act as its user, only read, or only submit cases.
+    scope: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
+
+
+class TokenScope(StrEnum):
+    full = "full"  # everything its user may do
+    read = "read"  # GET only: dashboards, reporting tools
+    submit = "submit"  # only submitting cases: a partner app or hotline (Open311 api_key)
 
 
 class UserSession(Base):
@@ -82,3 +90,35 @@ class UserSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class Hit(Base):
+    """One counted request for throttling, shared by every app process through the database:
+    a failed sign-in (per account and per address), a wrong query code, a submission. Rows
+    older than the longest window are swept by the worker."""
+
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_bucket_key_at", "bucket", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(20))
+    # An account name, an address, a phone number's digest, a case number …
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AccessLog(Base):
+    """Every time someone sees a case's personal data in full: who, when, which case, how."""
+
+    __tablename__ = "access_logs"
+    __table_args__ = (Index("ix_access_logs_case_id_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # e.g. "api.case", "page.case", "export", "photo"
+    channel: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[str] = mapped_column(String(120), default="")
+    ip: Mapped[str | None] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,8 @@ from pwdlib import PasswordHash
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from jieyou.accounts.models import ApiToken, Role, User
+from jieyou.accounts.models import ApiToken, Role, TokenScope, User
+from jieyou.config import get_settings
 from jieyou.db import utcnow
 from jieyou.errors import Conflict, Invalid, NotFound, Unauthenticated
 from jieyou.regions.models import Level, Region
@@ -43,12 +44,46 @@ def verify_password(password: str, password_hash: str) -> bool:
     return _hasher.verify(password, password_hash)
 
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+PASSWORD_RULE = f"至少 {MIN_PASSWORD} 位，须同时含字母和数字，不能包含用户名"
+# The passwords people reach for first; refused whatever their length.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "a123456789",
+        "abc1234567",
+        "abcd123456",
+        "password123",
+        "password1234",
+        "qwerty123456",
+        "admin123456",
+        "admin12345",
+        "woaini1314520",
+        "1qaz2wsx3edc",
+        "qwertyuiop123",
+        "jieyou123456",
+    }
+)
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, *, username: str | None = None) -> None:
+    """The password rules: long enough, letters and digits, not the username, not common."""
+
+    def refuse(code: str) -> Invalid:
+        return Invalid(f"密码{PASSWORD_RULE}", code=code, field="password")
+
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"密码至少 {MIN_PASSWORD} 位", code="password_too_short", field="password")
+        raise refuse("password_too_short")
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(f"密码不能超过 {MAX_PASSWORD} 位", code="password_too_long", field="password")
+    if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+        raise refuse("password_too_simple")
+    if username and username.strip().lower() in password.lower():
+        raise refuse("password_contains_username")
+    if password.lower() in COMMON_PASSWORDS:
+        raise refuse("password_too_common")
 
 
 def _role(value: Role | str) -> Role:
@@ -103,7 +138,7 @@ def create_user(
     role = _role(role)
     region, unit = _placement(session, role, region_code, unit_code)
     if password is not None:
-        check_password(password)
+        check_password(password, username=username)
     user = User(
         username=username,
         display_name=_display_name(display_name) or username,
@@ -216,9 +251,13 @@ def update_user(
 
 def reset_password(session: Session, *, username: str, password: str) -> User:
     user = get_user(session, username)
-    check_password(password)
+    check_password(password, username=user.username)
     user.password_hash = hash_password(password)
     session.flush()
+    # A new password signs the account out everywhere (a stolen session dies with the old one).
+    from jieyou.accounts.sessions import revoke_user_sessions  # sessions imports this module
+
+    revoke_user_sessions(session, user.id)
     return user
 
 
@@ -248,27 +287,78 @@ def _digest(token: str) -> str:
 
 
 def create_token(
-    session: Session, *, username: str, name: str = "", days: int | None = None
+    session: Session,
+    *,
+    username: str,
+    name: str = "",
+    days: int | None = None,
+    scope: TokenScope | str = TokenScope.full,
+    now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Returns the row and the token itself, which is shown once and stored only hashed."""
+    """Returns the row and the token itself, which is shown once and stored only hashed.
+    Every token expires (``limits.token_days`` unless ``days`` is given)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"用户 {username} 不存在", code="unknown_user")
+    if scope not in TokenScope.__members__:
+        allowed = "、".join(TokenScope)
+        raise Invalid(f"令牌范围应为 {allowed}", code="bad_scope", field="scope")
+    days = days if days is not None else get_settings().limits.token_days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise Invalid(f"有效期应为 1–{MAX_TOKEN_DAYS} 天", code="bad_days", field="days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = utcnow()
+    now = now or utcnow()
     row = ApiToken(
         user_id=user.id,
         token_hash=_digest(token),
-        name=name,
+        name=name[:60],
         created_at=now,
-        expires_at=now + timedelta(days=days) if days else None,
+        expires_at=now + timedelta(days=days),
+        scope=TokenScope(scope).value,
     )
     session.add(row)
     session.flush()
     return row, token
 
 
-def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User:
+MAX_TOKEN_DAYS = 3650
+
+
+def list_tokens(session: Session, *, username: str | None = None) -> list[tuple[ApiToken, str]]:
+    stmt = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if username:
+        stmt = stmt.where(User.username == username)
+    return [(t, u) for t, u in session.execute(stmt.order_by(ApiToken.id))]
+
+
+def revoke_tokens(
+    session: Session,
+    *,
+    token_id: int | None = None,
+    username: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Revoke one token by id, or every live token of a user; returns how many."""
+    if (token_id is None) == (username is None):
+        raise Invalid("请指定令牌编号或用户名（二选一）", code="token_or_user")
+    stmt = select(ApiToken).where(ApiToken.revoked_at.is_(None))
+    if token_id is not None:
+        if session.get(ApiToken, token_id) is None:
+            raise NotFound(f"令牌 {token_id} 不存在", code="unknown_token")
+        stmt = stmt.where(ApiToken.id == token_id)
+    else:
+        user = get_user(session, username or "")
+        stmt = stmt.where(ApiToken.user_id == user.id)
+    rows = list(session.scalars(stmt))
+    for row in rows:
+        row.revoked_at = now or utcnow()
+    session.flush()
+    return len(rows)
+
+
+def token_and_user(
+    session: Session, token: str, *, now: datetime | None = None
+) -> tuple[ApiToken, User]:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     now = now or utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
@@ -276,4 +366,8 @@ def user_for_token(session: Session, token: str, *, now: datetime | None = None)
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("该账号已停用", code="inactive_user")
-    return user
+    return row, user
+
+
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User:
+    return token_and_user(session, token, now=now)[1]

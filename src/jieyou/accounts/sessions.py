@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jieyou.accounts import throttle
 from jieyou.accounts.models import User, UserSession
 from jieyou.accounts.service import verify_password
 from jieyou.db import utcnow
@@ -35,6 +36,34 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     if not user.is_active:
         raise Unauthenticated("该账号已停用，请联系管理员", code="inactive_user")
     return user
+
+
+def sign_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    ip: str | None,
+    hours: float,
+    user_agent: str | None,
+    now: datetime | None = None,
+) -> str | Unauthenticated:
+    """Check the password and start a session; returns the cookie token, or the refusal.
+
+    The refusal is returned, not raised, so that the failed attempt is committed and counts
+    towards the account's and the address's limits (429 once over them, before the password
+    is even looked at)."""
+    account = username.strip().lower()[:40]
+    throttle.check(session, throttle.LOGIN_ADDRESS, ip, now=now)
+    throttle.check(session, throttle.LOGIN_ACCOUNT, account, now=now)
+    try:
+        user = authenticate(session, username=username, password=password)
+    except Unauthenticated as exc:
+        throttle.hit(session, throttle.LOGIN_ACCOUNT, account, now=now)
+        throttle.hit(session, throttle.LOGIN_ADDRESS, ip, now=now)
+        return exc
+    throttle.clear(session, throttle.LOGIN_ACCOUNT, account)
+    return start_session(session, user, hours=hours, ip=ip, user_agent=user_agent, now=now)[1]
 
 
 _dummy: list[str] = []

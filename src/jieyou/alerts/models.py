@@ -33,7 +33,11 @@ class AlertStatus(StrEnum):
 
 class Alert(Base):
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_status_region_path", "status", "region_path"),)
+    __table_args__ = (
+        Index("ix_alerts_status_region_path", "status", "region_path"),
+        # The early-warning scan looks up the live alert of a rule and key every minute.
+        Index("ix_alerts_rule_key", "rule", "key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str] = mapped_column(String(12))

@@ -4,7 +4,6 @@ Each route parses its input and hands one call to the unit of work (see ``jieyou
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, status
@@ -29,6 +28,7 @@ from jieyou.cases.service import act_on_case, dismiss_duplicate, parse_action, r
 from jieyou.db import utcnow
 from jieyou.deps import UnitOfWork
 from jieyou.errors import Invalid
+from jieyou.validation import IsoDate
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -42,7 +42,7 @@ async def create_case(body: CaseCreate, work: UnitOfWork) -> CaseCreated:
     analysis = await work.read_first(lambda s: analyse(s, body, now=now))
     return await work.public(
         lambda s, actor: views.created(
-            submit_case(s, data=body, actor=actor, now=now, analysis=analysis)
+            submit_case(s, data=body, actor=actor, now=now, analysis=analysis, ip=work.client)
         )
     )
 
@@ -54,8 +54,8 @@ async def list_cases(
     region: Annotated[str | None, Query(max_length=16)] = None,
     category: Annotated[str | None, Query(max_length=8)] = None,
     unit: Annotated[str | None, Query(max_length=40)] = None,
-    created_from: date | None = None,
-    created_to: date | None = None,
+    created_from: IsoDate | None = None,
+    created_to: IsoDate | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -114,7 +114,7 @@ async def track(
     number: Number, work: UnitOfWork, code: Annotated[str, Query(max_length=12)]
 ) -> TrackRead:
     """Public: progress for the resident who holds the query code. No personal data."""
-    return await work.public(lambda s, _: views.track(s, number=number, code=code))
+    return await work.resident(number, lambda s: views.track(s, number=number, code=code))
 
 
 @router.post("/track/{number}/rating", response_model=TrackRead)
@@ -130,11 +130,11 @@ async def rate(
     if not query_code:
         raise Invalid("请提供查询码 code", code="missing_field", field="code")
 
-    def run(s: Session, _: User | None) -> TrackRead:
+    def run(s: Session) -> TrackRead:
         rate_case(s, number=number, code=query_code, rating=body.rating, comment=body.comment)
         return views.track(s, number=number, code=query_code)
 
-    return await work.public(run)
+    return await work.resident(number, run)
 
 
 @router.get("/triage", response_model=TriagePage)

@@ -47,17 +47,6 @@ def high_risk_open(session: Session, actor: User, *, limit: int = 10) -> Sequenc
     return sorted(rows, key=lambda c: HIGH_RISK.index(c.risk_level))[:limit]
 
 
-def sees_personal_data(actor: User, case: Case) -> bool:
-    """Phones and ID numbers in full only for those who handle the case: the owning unit and
-    whoever it is assigned to. Everyone else (supervisors, admin) reads them masked."""
-    if actor.id == case.assigned_user_id:
-        return True
-    return actor.unit_id is not None and actor.unit_id in (
-        case.owner_unit_id,
-        case.assigned_unit_id,
-    )
-
-
 def case_for_page(session: Session, actor: User, number: str) -> Case:
     return get_case_for(session, actor, number)
 

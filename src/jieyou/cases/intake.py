@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jieyou.accounts import throttle
 from jieyou.accounts.models import User
 from jieyou.alerts.risk import RiskAssessment, assess
 from jieyou.alerts.service import raise_risk_alert
@@ -146,6 +147,7 @@ def submit_case(
     actor: User | None,
     now: datetime | None = None,
     analysis: Analysis | None = None,
+    ip: str | None = None,
 ) -> Case:
     """Validate, route to the lowest competent tier, store, link duplicates and raise a risk
     alert if needed — all in the caller's transaction. ``analysis`` may come from
@@ -154,6 +156,8 @@ def submit_case(
     if data.channel is not None and actor is None and data.channel != Channel.web:
         raise NotPermitted("只有工作人员可以指定受理渠道", code="channel_needs_staff")
     channel = data.channel or (Channel.api if actor else Channel.web)
+    if actor is None:  # staff and partners with a token are accountable; residents are limited
+        throttle.guard_submission(session, ip=ip, phone=data.submitter.phone)
     region = require_region(session, data.region_code)
     chosen = require_category(session, data.category_code) if data.category_code else None
     analysis = analysis or analyse(session, data, now=now)

@@ -66,6 +66,7 @@ class Case(Base):
         Index("ix_cases_assigned_unit_id_status", "assigned_unit_id", "status"),
         # The worker's queue: cases whose deadlines or callback need a look at or before then.
         Index("ix_cases_next_check_at", "next_check_at"),
+        Index("ix_cases_external_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +75,9 @@ class Case(Base):
     # The resident's secret (6 characters); compared in constant time.
     query_code: Mapped[str] = mapped_column(String(6))
     kind: Mapped[str] = mapped_column(String(16), default="grievance")
+    # The case's id in the system it was imported from (`jieyou import cases`): importing the
+    # same file twice adds nothing.
+    external_id: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(12))
     # No index on status or risk level alone: too few values to narrow anything, and without
     # statistics SQLite's planner would pick them over the region range and read half the table.
@@ -149,6 +153,8 @@ class Case(Base):
     rating_invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the worker must next look at this case; None when nothing is pending.
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by `jieyou privacy purge`: names, phones, ID numbers, addresses and photos removed.
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Head of the event chain: lets `audit verify` notice a deleted last event.
     event_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -117,3 +117,15 @@ def check_action(session: Session, actor: User, case: Case, action: Action) -> N
         raise NotPermitted(
             f"您无权对诉求 {case.number} 执行“{action.value}”操作", code="action_not_permitted"
         )
+
+
+def reads_personal_data(actor: User, case: Case) -> bool:
+    """Names, phones, ID numbers and addresses in full only for those who handle the case:
+    the owning unit and whoever it is assigned to. Everyone else in scope (supervising tiers,
+    city, admin) reads them masked; each full view is written to the access log."""
+    if actor.id == case.assigned_user_id:
+        return True
+    return actor.unit_id is not None and actor.unit_id in (
+        case.owner_unit_id,
+        case.assigned_unit_id,
+    )

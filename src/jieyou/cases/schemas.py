@@ -171,6 +171,8 @@ class CaseRead(BaseModel):
     duplicates: list[DuplicateRead]
     deadlines: DeadlinesRead
     is_overdue: bool
+    # "full" for those who handle the case (and logged), "masked" for everyone else.
+    personal_data: str
     available_actions: list[str]
 
 

@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from jieyou.accounts.access import log_full_view
 from jieyou.accounts.models import User
 from jieyou.cases import repository
 from jieyou.cases.models import Case, CaseEvent, CaseLink, CaseParty
-from jieyou.cases.permissions import can_act, get_case_for, scoped
+from jieyou.cases.permissions import can_act, get_case_for, reads_personal_data, scoped
 from jieyou.cases.schemas import (
     CaseCreated,
     CaseListItem,
@@ -43,6 +44,7 @@ from jieyou.db import utcnow
 from jieyou.deadlines.actions import pending_extension
 from jieyou.deadlines.service import DeadlineState, deadline_state
 from jieyou.errors import Invalid
+from jieyou.privacy import mask, mask_address, mask_name, mask_text
 from jieyou.regions.models import Region
 from jieyou.routing.models import Category, Unit
 from jieyou.timefmt import local_zone
@@ -93,7 +95,16 @@ def duplicates_of(session: Session, actor: User, case: Case) -> list[DuplicateRe
     )
 
 
-def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseParty]) -> CaseRead:
+def case_read(
+    session: Session,
+    case: Case,
+    actor: User,
+    parties: Sequence[CaseParty],
+    *,
+    channel: str = "api",
+) -> CaseRead:
+    """The case as ``actor`` may see it: personal data whole (and logged) for those who handle
+    it, masked for everyone else."""
     region = session.get(Region, case.region_code)
     names = _category_names(session)
     owner = _unit_ref(session, case.owner_unit_id)
@@ -101,17 +112,20 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
     assignee = session.get(User, case.assigned_user_id) if case.assigned_user_id else None
     actions = [a.value for a in allowed_actions(case.status) if can_act(session, actor, case, a)]
     state = deadline_state(case, utcnow())
+    whole = reads_personal_data(actor, case)
+    if whole:
+        log_full_view(session, actor, case, channel=channel)
     return CaseRead(
         number=case.number,
         status=case.status,
         status_label=STATUS_LABELS[Status(case.status)],
         channel=case.channel,
         kind=case.kind,
-        title=case.title,
-        description=case.description,
+        title=case.title if whole else mask_text(case.title),
+        description=case.description if whole else mask_text(case.description),
         region_code=case.region_code,
         region_name=region.name if region else "",
-        address=case.address,
+        address=case.address if whole else mask_address(case.address),
         lat=case.lat,
         lng=case.lng,
         category_code=case.category_code,
@@ -126,13 +140,21 @@ def case_read(session: Session, case: Case, actor: User, parties: Sequence[CaseP
         suggested_unit=_unit_ref(session, case.suggested_unit_id),
         assigned_unit=_unit_ref(session, case.assigned_unit_id),
         assigned_user=assignee.username if assignee else None,
-        submitter={"name": case.submitter_name, "phone": case.submitter_phone},
+        submitter={
+            "name": case.submitter_name if whole else mask_name(case.submitter_name),
+            "phone": case.submitter_phone if whole else mask(case.submitter_phone),
+        },
         parties=[
             PartyRead(
-                role=p.role, name=p.name, phone=p.phone, id_number=p.id_number, address=p.address
+                role=p.role,
+                name=p.name if whole else (mask_name(p.name) or ""),
+                phone=p.phone if whole or not p.phone else mask(p.phone),
+                id_number=p.id_number if whole or not p.id_number else mask(p.id_number),
+                address=p.address if whole else mask_address(p.address),
             )
             for p in parties
         ],
+        personal_data="full" if whole else "masked",
         outcome=case.outcome,
         reply=case.reply,
         rating=case.rating,
@@ -282,13 +304,13 @@ def case_detail(session: Session, actor: User, number: str) -> CaseRead:
     return case_view(session, actor, get_case_for(session, actor, number))
 
 
-def case_view(session: Session, actor: User, case: Case) -> CaseRead:
+def case_view(session: Session, actor: User, case: Case, *, channel: str = "api") -> CaseRead:
     """A case the actor was already allowed to load (e.g. just acted on: a department that
     returned a case still gets the result of its action, though it no longer sees the case)."""
     parties = session.scalars(
         select(CaseParty).where(CaseParty.case_id == case.id).order_by(CaseParty.id)
     ).all()
-    return case_read(session, case, actor, parties)
+    return case_read(session, case, actor, parties, channel=channel)
 
 
 def case_events(session: Session, actor: User, number: str) -> list[EventRead]:

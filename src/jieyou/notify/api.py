@@ -14,6 +14,7 @@ from jieyou.errors import NotPermitted
 from jieyou.notify import service
 from jieyou.notify.models import OutboxChannel, OutboxMessage
 from jieyou.notify.schemas import OutboxRead
+from jieyou.privacy import mask_phone
 
 router = APIRouter(prefix="/api/v1", tags=["notify"])
 MessageId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -27,7 +28,7 @@ def _check_admin(actor: User) -> None:
 def outbox_read(message: OutboxMessage, case_number: str | None) -> OutboxRead:
     recipient = message.recipient
     if message.channel == OutboxChannel.sms:
-        recipient = service.mask_phone(recipient)
+        recipient = mask_phone(recipient)
     return OutboxRead(
         id=message.id,
         kind=message.kind,

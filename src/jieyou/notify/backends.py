@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +36,7 @@ import httpx
 
 from jieyou.config import NotifySettings, WebhookSettings
 from jieyou.notify.models import OutboxChannel
+from jieyou.privacy import mask_text
 
 log = logging.getLogger("jieyou.notify")
 USER_AGENT = "jieyou-notify/1"
@@ -88,8 +88,8 @@ def send_log(message: Outgoing) -> None:
         message.id,
         message.kind,
         message.audience,
-        message.subject,
-        message.body,
+        mask_text(message.subject),
+        mask_text(message.body),
     )
 
 
@@ -107,23 +107,15 @@ def send_sms(client: httpx.Client, message: Outgoing, settings: NotifySettings) 
     _check(response, "SMS gateway")
 
 
-# Mainland mobile numbers, for residents who type theirs into the title or a reply.
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-
-
-def mask_mobiles(text: str) -> str:
-    return MOBILE.sub(r"\1****\3", text)
-
-
 def webhook_body(message: Outgoing) -> bytes:
-    """The signed document. Its text goes through :func:`mask_mobiles`: the payload never
-    holds a phone number, but free text written by a resident might."""
+    """The signed document. Its text goes through :func:`jieyou.privacy.mask_text`: the
+    payload never holds a phone number, but free text written by a resident might."""
     document = {
         "id": message.id,
         "kind": message.kind,
         "audience": message.audience,
-        "subject": mask_mobiles(message.subject),
-        "text": mask_mobiles(message.body),
+        "subject": mask_text(message.subject),
+        "text": mask_text(message.body),
         "created_at": message.created_at.isoformat(),
         "data": message.payload,
     }

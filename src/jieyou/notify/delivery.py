@@ -38,7 +38,7 @@ from jieyou.config import NotifySettings, get_settings
 from jieyou.db import Database, utcnow
 from jieyou.notify.backends import DeliveryFailed, Outgoing, Undeliverable, send
 from jieyou.notify.models import OutboxChannel, OutboxMessage, OutboxStatus
-from jieyou.notify.service import mask_phone
+from jieyou.privacy import mask_phone
 
 log = logging.getLogger("jieyou.notify")
 ERROR_CHARS = 500

@@ -32,6 +32,7 @@ from jieyou.notify.templates import (
     render,
     shorten,
 )
+from jieyou.privacy import mask_phone
 from jieyou.routing.models import Unit
 from jieyou.timefmt import local_text
 
@@ -77,9 +78,7 @@ def _to_resident(
     unit = event.data.get("unit_name") or ""
     values = _values(case, event, settings, unit=str(unit))
     subject, body = render(kind, values, settings.templates)
-    payload = _payload(case, event, unit=str(unit)) | {
-        "phone": service.mask_phone(case.submitter_phone)
-    }
+    payload = _payload(case, event, unit=str(unit)) | {"phone": mask_phone(case.submitter_phone)}
     service.enqueue(
         session,
         dedupe_key=dedupe_key(case, event, kind),

@@ -19,16 +19,9 @@ from jieyou.db import utcnow
 from jieyou.errors import IllegalTransition, Invalid, NotFound
 from jieyou.notify.models import Audience, OutboxChannel, OutboxMessage, OutboxStatus
 from jieyou.notify.templates import MessageKind
+from jieyou.privacy import mask_phone  # noqa: F401 - still imported by transfer/exporter
 
 UNIQUE_KEY = ("dedupe_key", "channel", "recipient")
-
-
-def mask_phone(phone: str) -> str:
-    """``13907351234`` → ``139****1234``; short numbers keep only their last two digits."""
-    digits = phone.strip()
-    if len(digits) >= 8:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "*" * max(len(digits) - 2, 0) + digits[-2:]
 
 
 def targets(

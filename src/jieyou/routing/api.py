@@ -5,11 +5,10 @@ The shapes live here because this is the only API of the routing package so far.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import Role, User
@@ -29,26 +28,13 @@ from jieyou.routing.calendar_service import (
     set_year_calendar,
 )
 from jieyou.timefmt import LocalDatetime
+from jieyou.validation import IsoDate
 
 router = APIRouter(prefix="/api/v1", tags=["calendars"])
 
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="公历年份，如 2027")]
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _iso_date(value: Any) -> Any:
-    """Only "YYYY-MM-DD": pydantic would otherwise read a number as a Unix timestamp."""
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not ISO_DATE_RE.match(value):
-        raise ValueError("日期应写作 2027-01-01")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} 不是有效的日期") from None
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 DayName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)
 ]

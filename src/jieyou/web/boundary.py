@@ -18,11 +18,12 @@ from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from jieyou.accounts import throttle
 from jieyou.accounts.models import User, UserSession
 from jieyou.accounts.sessions import csrf_matches, csrf_token, session_user
 from jieyou.config import Settings
 from jieyou.db import Database
-from jieyou.errors import JieyouError
+from jieyou.errors import JieyouError, NotFound
 
 T = TypeVar("T")
 SESSION_COOKIE = "jy_session"
@@ -66,6 +67,29 @@ class PageWork:
         if self.write:
             check_anon_csrf(self.request, csrf)
         return await run_in_threadpool(self._run_public, fn)
+
+    @property
+    def client(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+    async def resident(
+        self, number: str, fn: Callable[[Session], T], *, csrf: str | None = None
+    ) -> T:
+        """A page for the holder of a query code: throttled per case and per address, and a
+        wrong code counts (see ``jieyou.deps.Work.resident``)."""
+
+        def run(session: Session) -> T:
+            throttle.guard_query_code(session, number=number, ip=self.client)
+            return fn(session)
+
+        try:
+            return await self.public(run, csrf=csrf)
+        except NotFound as exc:
+            if exc.code == "case_not_found":
+                await run_in_threadpool(
+                    throttle.count_code_failure, self.database, number=number, ip=self.client
+                )
+            raise
 
     async def staff(self, fn: Callable[[Session, Staff], T], *, csrf: str | None = None) -> T:
         """Signed-in staff only (else :class:`LoginRequired`); POSTs need the session's CSRF."""

@@ -19,7 +19,7 @@ from jieyou.cases.models import CaseAttachment, Rating
 from jieyou.cases.schemas import CaseCreate, CaseCreated, TrackRead
 from jieyou.cases.service import case_for_resident, rate_case
 from jieyou.config import Settings
-from jieyou.errors import Invalid, JieyouError, NotFound
+from jieyou.errors import Invalid, JieyouError, NotFound, TooManyRequests
 from jieyou.regions import repository as regions
 from jieyou.regions.models import Region
 from jieyou.web.boundary import CsrfRejected, Pages, anon_csrf, remember_anon_csrf
@@ -172,7 +172,7 @@ async def submit(request: Request, work: Pages) -> HTMLResponse:
 
     def run(s: Session) -> CaseCreated:
         assert data is not None
-        case = submit_case(s, data=data, actor=None)
+        case = submit_case(s, data=data, actor=None, ip=work.client)
         written.extend(
             attachments.store_photos(s, case, photos, upload_dir=upload_dir, uploaded_by=None)
         )
@@ -231,10 +231,15 @@ async def track(
     status = 200
     if number and code:
         try:
-            ctx.update(await work.public(lambda s: _tracked(s, number.strip(), code.strip())))
+            ctx.update(
+                await work.resident(number, lambda s: _tracked(s, number.strip(), code.strip()))
+            )
         except NotFound as exc:
             ctx["errors"].add("_", exc.message)
             status = 404
+        except TooManyRequests as exc:
+            ctx["errors"].add("_", exc.message)
+            status = 429
     elif code:
         ctx["errors"].add("_", "请同时填写诉求编号和查询码")
     # A number alone (the link in an SMS, which never carries the query code) just fills
@@ -274,9 +279,9 @@ async def rate(request: Request, work: Pages) -> Response:
             rate_case(s, number=number, code=code, rating=rating, comment=comment)
 
         try:
-            await work.public(run, csrf=_text(form.get("csrf")))
+            await work.resident(number, run, csrf=_text(form.get("csrf")))
         except JieyouError as exc:
-            if isinstance(exc, CsrfRejected) or exc.status not in (404, 409, 422):
+            if isinstance(exc, CsrfRejected) or exc.status not in (404, 409, 422, 429):
                 raise
             errors.from_error(exc)
     if not errors:
@@ -289,8 +294,8 @@ async def rate(request: Request, work: Pages) -> Response:
         "errors": errors,
         "values": text_values(form),
     }
-    with contextlib.suppress(NotFound):
-        ctx.update(await work.public(lambda s: _tracked(s, number, code)))
+    with contextlib.suppress(NotFound, TooManyRequests):
+        ctx.update(await work.resident(number, lambda s: _tracked(s, number, code)))
     return render(request, "track.html", ctx, status=422)
 
 
@@ -310,7 +315,9 @@ async def resident_photo(
     code: Annotated[str, Query(max_length=12)],
 ) -> FileResponse:
     upload_dir = Path(_settings(request).storage.upload_dir)
-    row = await work.public(lambda s: attachments.attachment_for_resident(s, number, code, key))
+    row = await work.resident(
+        number, lambda s: attachments.attachment_for_resident(s, number, code, key)
+    )
     return photo_response(upload_dir, row)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import Role
-from jieyou.accounts.sessions import authenticate, end_session, start_session
+from jieyou.accounts.sessions import end_session, sign_in
 from jieyou.cases import attachments, desk, views
 from jieyou.cases.permissions import get_case_for
 from jieyou.cases.schemas import ActionIn
@@ -22,7 +22,7 @@ from jieyou.cases.service import act_on_case, parse_action
 from jieyou.cases.states import Action
 from jieyou.config import Settings
 from jieyou.db import utcnow
-from jieyou.errors import Invalid, JieyouError, NotFound, Unauthenticated
+from jieyou.errors import Invalid, JieyouError, NotFound, TooManyRequests, Unauthenticated
 from jieyou.regions import repository as regions
 from jieyou.regions.models import Region
 from jieyou.routing.calendar import WorkCalendar, local_date
@@ -91,25 +91,31 @@ async def login(request: Request, work: Pages) -> Response:
         ip = request.client.host if request.client else None
         agent = request.headers.get("user-agent")
 
-        def run(s: Session) -> str:
-            user = authenticate(s, username=username, password=password)
-            return start_session(s, user, hours=hours, ip=ip, user_agent=agent)[1]
+        def run(s: Session) -> str | Unauthenticated:
+            return sign_in(
+                s, username=username, password=password, ip=ip, hours=hours, user_agent=agent
+            )
 
+        status = 401
         try:
-            token = await work.public(run, csrf=_text(form.get("csrf")))
-        except Unauthenticated as exc:
+            outcome = await work.public(run, csrf=_text(form.get("csrf")))
+        except TooManyRequests as exc:
             errors.add("_", exc.message)
+            status = 429
         else:
-            response = _see_other(next_)
-            set_session_cookie(request, response, token)
-            return response
+            if isinstance(outcome, Unauthenticated):
+                errors.add("_", outcome.message)
+            else:
+                response = _see_other(next_)
+                set_session_cookie(request, response, outcome)
+                return response
     ctx = {
         "csrf": _text(form.get("csrf")) or anon_csrf(request),
         "next": next_,
         "values": {"username": username},
         "errors": errors,
     }
-    return render(request, "login.html", ctx, status=401 if "_" in errors else 422)
+    return render(request, "login.html", ctx, status=status if "_" in errors else 422)
 
 
 @router.post("/logout")
@@ -222,13 +228,13 @@ async def triage(
 
 def _case_context(s: Session, staff: Staff, number: str) -> dict[str, Any]:
     case = get_case_for(s, staff.user, number)
-    read = views.case_view(s, staff.user, case)
+    read = views.case_view(s, staff.user, case, channel="page")
     return {
         "staff": staff,
         "case": read,
         "events": views.case_events(s, staff.user, number),
         "photos": attachments.attachments_of(s, case.id),
-        "full_personal": desk.sees_personal_data(staff.user, case),
+        "full_personal": read.personal_data == "full",
         "assign": desk.assign_options(s, case) if "assign" in read.available_actions else None,
         "categories": desk.categories(s) if "categorize" in read.available_actions else [],
         "errors": {},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from jieyou.accounts.models import ROLE_LABELS
 from jieyou.cases.states import ACTION_LABELS, STATUS_LABELS, Status
+from jieyou.privacy import mask, mask_name
 from jieyou.routing.models import TIER_LABELS
 from jieyou.timefmt import local_text
 
@@ -37,17 +37,6 @@ CHANNEL_LABELS = {
 PARTY_LABELS = {"applicant": "申请人", "respondent": "被申请人", "third_party": "第三人"}
 
 
-def mask(value: str | None) -> str:
-    """139****1234 for phones; 4301**********123X for ID numbers; short values starred."""
-    if not value:
-        return ""
-    if re.fullmatch(r"1\d{10}", value):
-        return f"{value[:3]}****{value[-4:]}"
-    if len(value) >= 15:
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
-    return value[:1] + "*" * max(len(value) - 1, 1)
-
-
 def _local(value: datetime | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -59,6 +48,7 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE / "templates"))
     env = t.env
     env.filters["mask"] = mask
+    env.filters["mask_name"] = mask_name
     env.filters["localtime"] = _local
     env.globals.update(
         RISK_LABELS=RISK_LABELS,

@@ -145,10 +145,10 @@ def test_no_list_mentions_a_case_out_of_scope(client, world):
 
 
 def test_the_case_page_answers_out_of_scope_like_missing(client, db, world):
+    from jieyou.accounts.service import reset_password
     from tests.web.helpers import PASSWORD, login
 
-    staff, inside, outside = world
-    from jieyou.accounts.service import reset_password
+    _, inside, outside = world
 
     with db.unit_of_work() as s:
         reset_password(s, username="u_township", password=PASSWORD)

@@ -200,4 +200,3 @@ def test_every_response_carries_the_security_headers(client, path):
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "same-origin"
     assert "strict-transport-security" not in headers  # plain http in tests
-

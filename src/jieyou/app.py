@@ -21,6 +21,7 @@ from jieyou.db import Database, get_database
 from jieyou.deadlines.api import router as deadlines_router
 from jieyou.errors import JieyouError, TooLarge
 from jieyou.notify.api import router as notify_router
+from jieyou.open311.api import router as open311_router
 from jieyou.routing.api import router as calendar_api_router
 from jieyou.validation import describe_validation_errors
 from jieyou.web import errors as web_errors
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(deadlines_router)
     app.include_router(calendar_api_router)
     app.include_router(notify_router)
+    app.include_router(open311_router)
     app.include_router(public_router)
     app.include_router(staff_router)
     app.include_router(admin_router)

@@ -157,6 +157,11 @@ class LimitSettings(BaseModel):
     token_days: int = Field(default=90, ge=1, le=3650)
 
 
+class Open311Settings(BaseModel):
+    # GeoReport v2 jurisdiction_id: optional for clients (we serve one); any other value is a 404.
+    jurisdiction_id: str = "chenzhou.gov.cn"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIEYOU_", env_nested_delimiter="__", extra="ignore"
@@ -177,6 +182,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    open311: Open311Settings = Field(default_factory=Open311Settings)
     # Used by the test suite only: a PostgreSQL URL to run every database test against as well.
     test_database_url: str | None = None
 

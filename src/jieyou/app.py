@@ -76,10 +76,28 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
+def _content_type(scope: Scope) -> bytes:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return bytes(value).split(b";")[0].strip().lower()
+    return b""
+
+
+def has_nul(body: bytes, content_type: bytes) -> bool:
+    """A NUL character in a JSON or form body (raw, escaped or percent-encoded). Uploads
+    (multipart) carry binary files and are not searched."""
+    if content_type == b"application/json":
+        return b"\\u0000" in body or b"\x00" in body
+    if content_type == b"application/x-www-form-urlencoded":
+        return b"%00" in body or b"\x00" in body
+    return False
+
+
 class BodyLimit:
     """Refuse bodies over ``max_bytes`` with 413: by Content-Length up front, or by counting
     while reading. The body is read here (it is small) and replayed to the app, because an
-    error raised from inside FastAPI's body parsing would be reported as a 400."""
+    error raised from inside FastAPI's body parsing would be reported as a 400. Requests
+    carrying a NUL character (query, path, JSON or form body) are refused with 422."""
 
     def __init__(
         self,
@@ -97,6 +115,9 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if b"%00" in scope["query_string"] or "\x00" in scope["path"]:
+            await self._nul(scope, receive, send)
             return
         limit = self.form_max if scope["path"] in self.form_paths else self.max_bytes
         for name, value in scope["headers"]:
@@ -118,6 +139,9 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if has_nul(body, _content_type(scope)):
+            await self._nul(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -128,6 +152,12 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _nul(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # PostgreSQL cannot store NUL in text, and no resident types one: refuse it up front
+        # rather than fail deep inside a query.
+        message = "请求中含有不允许的控制字符（\\u0000）"
+        await error_response(422, "bad_character", message)(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         message = f"请求体过大，上限为 {limit // 1000} KB"

@@ -182,3 +182,12 @@ def test_rating_needs_the_right_code_and_a_known_rating(client, db):
         json={"rating": "satisfied"},
     )
     assert r.status_code == 409  # the code in the query string is accepted too
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client, db):
+    before = count_rows(db, "cases")
+    r = client.post("/api/v1/cases", json=case_body(description="邻居加盖棚子挡光\u0000协商未果"))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_character"
+    assert count_rows(db, "cases") == before
+    r = client.get("/api/v1/track/JY1?code=AB%00CD")
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_character"

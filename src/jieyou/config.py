@@ -130,6 +130,9 @@ class WorkerSettings(BaseModel):
     deliver_seconds: float = Field(default=5.0, gt=0)
     # Cases a tick handles per transaction (each batch commits on its own).
     batch_size: int = Field(default=200, ge=1)
+    # The early-warning scan (repeat, cluster, spike) reads for seconds on a big database and
+    # no rule needs minute resolution: every 5 minutes.
+    scan_seconds: float = Field(default=300.0, gt=0)
 
 
 class DeadlineSettings(BaseModel):

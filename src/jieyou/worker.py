@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from jieyou.accounts import throttle
+from jieyou.alerts import jobs as alert_jobs
 from jieyou.config import get_settings
 from jieyou.db import Database, utcnow
 from jieyou.deadlines.jobs import DeadlineReport, run_deadlines
@@ -40,16 +41,31 @@ class TickReport:
         ]
 
 
-def tick(database: Database, *, now: datetime | None = None, deliver: bool = True) -> TickReport:
+def tick(
+    database: Database, *, now: datetime | None = None, deliver: bool = True, scan: bool = True
+) -> TickReport:
     """Run every periodic job once as of ``now``. Idempotent: a second run at the same moment
     changes nothing more."""
     now = now or utcnow()
     report = TickReport(at=now, deadlines=run_deadlines(database, now=now))
+    if scan:
+        report.figures.update(early_warning(database, now=now))
     with database.unit_of_work() as session:
         report.figures["throttle rows swept"] = throttle.sweep(session, now=now)
     if deliver:
         report.figures.update(_delivery_rows(deliver_due(database, now=now)))
     return report
+
+
+def early_warning(database: Database, *, now: datetime) -> dict[str, int]:
+    """The early-warning scan (repeat, cluster, spike). Detection reads for seconds on a big
+    database, so it runs in a read unit of work; only the alerts it opens or grows are written
+    (SQLite has one writer: intake must not wait for the scan)."""
+    with database.unit_of_work(write=False) as session:
+        findings = alert_jobs.detect(session, now=now)
+    with database.unit_of_work() as session:
+        scanned = alert_jobs.apply(session, findings, now=now)
+    return {"alerts raised": len(scanned.raised), "alerts updated": len(scanned.updated)}
 
 
 def _delivery_rows(delivery: DeliveryReport) -> dict[str, int]:
@@ -64,13 +80,16 @@ def run_forever(database: Database) -> None:  # pragma: no cover - a loop for op
     """Tick every ``worker.tick_seconds``; deliver the outbox every ``worker.deliver_seconds``
     in between, so a message waits seconds, not a minute."""
     settings = get_settings().worker
-    next_tick = 0.0
+    next_tick = next_scan = 0.0
     while True:
         started = time.monotonic()
         if started >= next_tick:
-            report = tick(database)
+            scan = started >= next_scan
+            report = tick(database, scan=scan)
             log.info("tick %s", dict(report.rows()))
             next_tick = started + settings.tick_seconds
+            if scan:
+                next_scan = started + settings.scan_seconds
         else:
             delivery = deliver_due(database)
             if delivery.claimed:

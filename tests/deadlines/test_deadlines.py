@@ -349,3 +349,21 @@ def test_overdue_filter_lists_only_cases_past_their_deadline(client, db, admin):
     assert numbers == [late]
     assert r.json()["items"][0]["is_overdue"] is True
     assert everything == 3 and fresh not in numbers
+
+
+def test_the_tick_runs_the_early_warning_scan(client, db):
+    # The same phone three times in a month: a repeat-complaint alert, raised once.
+    for day in (2, 9, 16):
+        submit_at(client, at(2026, 11, day, 9, 0), description=f"第{day}次反映：邻居加盖棚子挡光")
+    report = tick(db, now=at(2026, 11, 17, 9, 0))
+    assert report.figures["alerts raised"] >= 1
+    again = tick(db, now=at(2026, 11, 17, 9, 0))
+    assert again.figures["alerts raised"] == 0 and again.figures["alerts updated"] == 0
+
+
+def test_a_deadline_is_met_up_to_its_very_moment(client, db):
+    number = submit_at(client, at(2026, 11, 2, 9, 0))["number"]
+    # accept_by is 11-03 09:00:00 exactly: on time then, overdue a second later.
+    assert tick(db, now=at(2026, 11, 3, 9, 0)).deadlines.overdue == 0
+    assert tick(db, now=at(2026, 11, 3, 9, 0, 1)).deadlines.overdue == 2
+    assert {e.data["deadline"] for e in events(db, number, "overdue")} == {"accept", "contact"}

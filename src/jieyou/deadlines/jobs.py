@@ -36,6 +36,10 @@ from jieyou.routing.service import centre_at
 from jieyou.timefmt import local_text
 
 
+# A deadline is met up to and including its moment; the case is looked at again just after.
+JUST_AFTER = timedelta(seconds=1)
+
+
 @dataclass
 class DeadlineReport:
     reviewed: int = 0
@@ -123,7 +127,7 @@ def _review_open(
             case.contact_overdue_at = now
             report.overdue += 1
         else:
-            moments.append(case.contact_by)
+            moments.append(case.contact_by + JUST_AFTER)
 
     due = current_deadline(case)
     if due is None:
@@ -167,7 +171,7 @@ def _review_open(
                 assert new_due is not None and new_due > now
                 moments.append(new_due)
         else:
-            moments.append(due)
+            moments.append(due + JUST_AFTER)
     return min(moments, default=None)
 
 

@@ -5,12 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 HTMX_VERSION="${HTMX_VERSION:-2.0.4}"
+ECHARTS_VERSION="${ECHARTS_VERSION:-5.6.0}"
 DEST=src/jieyou/web/static/vendor
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
-npm install --silent --no-audit --no-fund --prefix "$TMP" "htmx.org@${HTMX_VERSION}"
+npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$TMP" \
+  "htmx.org@${HTMX_VERSION}" "echarts@${ECHARTS_VERSION}"
 mkdir -p "$DEST"
 cp "$TMP/node_modules/htmx.org/dist/htmx.min.js" "$DEST/htmx.min.js"
 cp "$TMP/node_modules/htmx.org/LICENSE" "$DEST/htmx.LICENSE"
 echo "htmx.org ${HTMX_VERSION} -> $DEST/htmx.min.js"
+# ECharts (Apache-2.0) for the dashboard: the full minified build (map, line, bar, visualMap).
+cp "$TMP/node_modules/echarts/dist/echarts.min.js" "$DEST/echarts.min.js"
+cp "$TMP/node_modules/echarts/LICENSE" "$DEST/echarts.LICENSE"
+cp "$TMP/node_modules/echarts/NOTICE" "$DEST/echarts.NOTICE"
+echo "echarts ${ECHARTS_VERSION} -> $DEST/echarts.min.js"

@@ -13,12 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from jieyou.accounts.models import Role
+from jieyou.analytics.cli import report_command, stats_app
 from jieyou.classify.cli import model_app
 from jieyou.db import Database, get_database, is_sqlite, set_database
 from jieyou.errors import JieyouError
+from jieyou.ledger.cli import ledger_app
 from jieyou.notify.cli import outbox_app
 from jieyou.routing.cli import calendar_app
 from jieyou.timefmt import local_text, local_zone
+from jieyou.transfer.cli import export_app, import_app
 
 app = typer.Typer(help="解忧 Jieyou — operator commands.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
@@ -33,6 +36,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(model_app, name="model", help="Train and evaluate the text classifier.")
 app.add_typer(outbox_app, name="outbox", help="Notification outbox: list, retry, deliver.")
+app.add_typer(import_app, name="import", help="Import cases from Excel/CSV (template, cases).")
+app.add_typer(export_app, name="export", help="Export cases to Excel/CSV.")
+app.add_typer(stats_app, name="stats", help="Dashboard aggregates.")
+app.add_typer(ledger_app, name="ledger", help="整改台账: import problem lists, export ledgers.")
+app.command("report")(report_command)
 app.add_typer(
     calendar_app,
     name="calendar",
@@ -102,6 +110,10 @@ def demo(
     console.print(
         f"grids {report.grids}, lanes {report.lanes}, cases added {report.cases} ({report.states})"
     )
+    from jieyou.ledger.demo import load_ledger_demo
+
+    ledger = load_ledger_demo(_db(), seed=seed)
+    console.print(f"整改台账: batches {ledger.batches}, problems {ledger.items} ({ledger.states})")
 
 
 @app.command()

@@ -273,14 +273,14 @@ def test_long_unpunctuated_input_takes_linear_time(unit: str):
     def cost(repeats: int) -> float:
         text = unit * repeats
         best = float("inf")
-        for _ in range(3):
+        for _ in range(5):
             start = time.perf_counter()
             assess("", text)
             best = min(best, time.perf_counter() - start)
         return best
 
     small = max(cost(20_000 // len(unit) // 4), 1e-4)
-    assert cost(20_000 // len(unit)) / small < 8
+    assert cost(20_000 // len(unit)) / small < 10
 
 
 # --------------------------------------------------------------------------- the lexicon

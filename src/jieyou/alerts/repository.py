@@ -34,7 +34,7 @@ def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
 
 
 def _within(since: datetime, until: datetime) -> ColumnElement[bool]:
-    return and_(Case.created_at > since, Case.created_at <= until)
+    return and_(Case.created_at > since, Case.created_at <= until, Case.kind == "grievance")
 
 
 # What an address may differ by and still be the same place: spaces, punctuation, full-width

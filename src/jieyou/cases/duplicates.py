@@ -227,6 +227,7 @@ def find_duplicates(
         select(Case.id, Case.created_at, Case.region_path, Case.submitter_phone)
         .where(
             Case.township_path == township_path,
+            Case.kind == "grievance",
             Case.created_at >= now - timedelta(days=window_days),
             Case.status.in_([s.value for s in OPEN_STATUSES]),
         )

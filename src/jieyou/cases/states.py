@@ -18,6 +18,7 @@ class Status(StrEnum):
 
 class Action(StrEnum):
     submit = "submit"  # creation only; never allowed through the actions endpoint
+    import_ = "import"  # creation by `jieyou import cases`: none → the state the old system had
     accept = "accept"
     reject = "reject"
     assign = "assign"
@@ -103,7 +104,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 OPEN_STATUSES = frozenset({S.submitted, S.accepted, S.assigned, S.in_progress})
 # Actions only the system writes, never through the actions endpoint.
 INTERNAL_ACTIONS = frozenset(
-    {A.submit, A.link, A.warn, A.overdue, A.supervise, A.invite_rating, A.expire_rating}
+    {A.submit, A.import_, A.link, A.warn, A.overdue, A.supervise, A.invite_rating, A.expire_rating}
 )
 
 STATUS_LABELS: dict[Status, str] = {
@@ -118,6 +119,7 @@ STATUS_LABELS: dict[Status, str] = {
 
 ACTION_LABELS: dict[Action, str] = {
     A.submit: "提交",
+    A.import_: "导入",
     A.accept: "受理",
     A.reject: "不予受理",
     A.assign: "交办",

@@ -237,6 +237,8 @@ def public_text(ev: CaseEvent) -> str:
     match Action(ev.action):
         case Action.submit:
             return f"您的诉求已提交，由{unit}受理"
+        case Action.import_:
+            return "您的诉求已从原系统转入本平台，办理记录以原系统为准"
         case Action.accept:
             return f"{unit}已受理您的诉求"
         case Action.reject:

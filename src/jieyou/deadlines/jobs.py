@@ -35,7 +35,6 @@ from jieyou.routing.models import TIER_LABELS, TIER_ORDER, Tier
 from jieyou.routing.service import centre_at
 from jieyou.timefmt import local_text
 
-
 # A deadline is met up to and including its moment; the case is looked at again just after.
 JUST_AFTER = timedelta(seconds=1)
 
@@ -228,7 +227,8 @@ def _review_callback(
 ) -> datetime | None:
     """回访: the working day after resolution the resident is asked to rate; no rating within
     the period closes the case as 未评价."""
-    if case.resolved_at is None:
+    # 回访 asks the resident; a rectification item waits for the issuing tier's 销号 instead.
+    if case.resolved_at is None or case.kind == "rectification":
         return None
     if case.rating_invited_at is None:
         invite_at = office_hours_on(next_working_day(calendar, local_date(case.resolved_at)))

@@ -119,7 +119,7 @@ def on_case_event(session: Session, case: Case, event: CaseEvent) -> None:
         _set_resolve_by(
             case, WorkCalendar.load(session), case.created_at, limits.resolve_working_days
         )
-    elif action == Action.reopen:
+    elif action == Action.reopen and case.kind != "rectification":  # 驳回 keeps the list's date
         # The resident was not satisfied: a fresh period to handle it again.
         limits = limits_for(
             session, category_code=case.category_code, tier=case.tier, risk_level=case.risk_level

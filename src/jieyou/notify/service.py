@@ -19,7 +19,6 @@ from jieyou.db import utcnow
 from jieyou.errors import IllegalTransition, Invalid, NotFound
 from jieyou.notify.models import Audience, OutboxChannel, OutboxMessage, OutboxStatus
 from jieyou.notify.templates import MessageKind
-from jieyou.privacy import mask_phone  # noqa: F401 - still imported by transfer/exporter
 
 UNIQUE_KEY = ("dedupe_key", "channel", "recipient")
 

@@ -1,0 +1,1 @@
+"""Cases in and out of spreadsheets: the template, bulk import and export (see docs/import.md)."""

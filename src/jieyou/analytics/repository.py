@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Subquery, Table, func, select, union_all
 from sqlalchemy.orm import Session
 
+from jieyou.alerts.models import Alert, AlertStatus
 from jieyou.analytics.aggregates import CATEGORY, OPEN, REGION, UNIT
 from jieyou.analytics.models import CATEGORY_MEASURES, MEASURES, REGION_MEASURES, Grain
 from jieyou.cases.models import Case
@@ -250,6 +251,23 @@ def open_counts(session: Session, *, path: str, area_length: int = 0) -> dict[An
     return _sums(result, names, 1)
 
 
+def open_alerts(session: Session, *, path: str, limit: int) -> tuple[int, list[Alert]]:
+    """Open and acknowledged alerts located in ``path``'s subtree, newest first, and how many
+    there are."""
+    where = [
+        Alert.status.in_([AlertStatus.open.value, AlertStatus.acknowledged.value]),
+        *_in_region(Alert.region_path, path),
+    ]
+    total = session.scalar(select(func.count()).select_from(Alert).where(*where)) or 0
+    newest = select(Alert).where(*where).order_by(Alert.created_at.desc(), Alert.id.desc())
+    return int(total), list(session.scalars(newest.limit(limit)))
+
+
+def names_of(session: Session, codes: set[str]) -> dict[str, str]:
+    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(list(codes))))
+    return dict(rows.all())
+
+
 def region_names(session: Session, paths: set[str]) -> dict[str, tuple[str, str]]:
     """path → (code, name) of official regions."""
     codes = {official_code(p): p for p in paths}
@@ -320,6 +338,7 @@ def cases_created(
             Case.region_path < path + ":",
             Case.created_at >= since,
             Case.created_at < until,
+            Case.kind == "grievance",  # rectification items have their own ledger
         )
         .order_by(Case.created_at, Case.id)
         .limit(limit)

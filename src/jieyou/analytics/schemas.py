@@ -137,3 +137,17 @@ class RankingRead(BaseModel):
     min_cases: int
     rows: list[RankingRow]
     unranked: int = Field(description="how many had fewer than min_cases for the sort rate")
+
+
+class AlertItem(BaseModel):
+    """An open early-warning alert as the dashboard lists it (the full alert, with its cases,
+    is at ``GET /api/v1/alerts``)."""
+
+    id: int
+    rule: str
+    level: str
+    title: str
+    region_code: str
+    region_name: str
+    status: str
+    created_at: LocalDatetime

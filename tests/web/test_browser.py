@@ -206,3 +206,25 @@ def test_resident_to_village_and_back(server: str, browser: object, tmp_path: Pa
     login_page = browser.new_context().new_page()  # type: ignore[attr-defined]
     login_page.goto(server + "/login")
     shoot(login_page, "login", shots)
+
+
+def test_api_docs_render_from_our_own_origin(server: str, browser: object) -> None:
+    """Swagger UI at /docs draws the API under the site's Content-Security-Policy, and every
+    file it loads comes from our own server (a government network may not reach a CDN)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    requested: list[str] = []
+    refused: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(server + "/docs")
+    page.locator(".opblock").first.wait_for(timeout=20000)
+    assert page.locator(".opblock").count() > 20
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/cases").first.is_visible()
+    assert page.get_by_text("解忧 Jieyou").first.is_visible()
+    assert refused == []
+    assert all(url.startswith(server) for url in requested), requested
+    ctx.close()

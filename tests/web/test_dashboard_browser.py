@@ -89,8 +89,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "JIEYOU_STORAGE__UPLOAD_DIR": str(tmp / "uploads"),
         "PYTHONPATH": str(ROOT),
     }
-    # The app with the dashboard's routers (tests/analytics/app.py), as create_app will be.
-    serve = [sys.executable, "-m", "uvicorn", "tests.analytics.app:create", "--factory"]
+    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
     serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
     proc = subprocess.Popen(serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),))  # noqa: S603
     base = f"http://127.0.0.1:{port}"

@@ -29,6 +29,7 @@ from jieyou.routing.api import router as calendar_api_router
 from jieyou.validation import describe_validation_errors
 from jieyou.web import errors as web_errors
 from jieyou.web.admin import router as admin_router
+from jieyou.web.apidocs import router as apidocs_router
 from jieyou.web.boundary import LoginRequired
 from jieyou.web.calendar import router as calendar_router
 from jieyou.web.dashboard import router as dashboard_router
@@ -184,6 +185,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Every error has the same shape; declaring it keeps clients (and the schema fuzzing
         # in CI) honest about what an endpoint may answer.
         responses=ERROR_RESPONSES,
+        # /docs is ours (web/apidocs.py): FastAPI's loads Swagger UI from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.database = database or get_database()
     app.state.settings = settings
@@ -250,6 +254,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(stats_router)
     app.include_router(ledger_api_router)
     app.include_router(public_router)
+    app.include_router(apidocs_router)
     app.include_router(staff_router)
     app.include_router(admin_router)
     app.include_router(calendar_router)

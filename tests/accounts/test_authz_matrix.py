@@ -50,6 +50,7 @@ def placements(lane: str) -> dict[str, Placement]:
         "township": Placement(Role.township, HUATANG, f"C{HUATANG}"),
         "village": Placement(Role.village, WUSHAN, f"C{WUSHAN}"),
         "lane_chief": Placement(Role.lane_chief, lane, None, assigned="user"),
+        "grid_worker": Placement(Role.grid_worker, lane[:14], None, assigned="user"),
         "department": Placement(Role.department, BEIHU, f"D{BEIHU}-sfj", assigned="unit"),
         "mediator": Placement(Role.mediator, WUSHAN, None, assigned="user"),
     }

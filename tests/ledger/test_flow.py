@@ -16,7 +16,7 @@ from jieyou.accounts.service import create_token
 from jieyou.cases.models import CaseAttachment, CaseEvent
 from jieyou.db import Database
 from jieyou.worker import tick
-from tests.factories import BEIHU, HUATANG, LUTANG, Staff, act
+from tests.factories import BEIHU, HUATANG, LUTANG, Staff
 from tests.ledger.helpers import at, case_of, import_list, numbers, problem
 from tests.web.helpers import csrf_of, jpeg_bytes, login, make_user
 
@@ -87,7 +87,8 @@ def test_only_the_issuing_tier_verifies_not_the_assignee(client, db, item):
     forced = post_action(town_page, number, "confirm", note="自己销号")
     assert forced.status_code == 403
     assert "无权" in forced.text
-    assert act(client, town, number, "confirm").status_code == 403
+    r = client.post(f"/api/v1/ledger/items/{number}/actions/confirm", json={}, headers=town.headers)
+    assert r.status_code == 403
     assert case_of(db, number).status == "resolved"
 
     county_page = browser(client, county.username)
@@ -158,7 +159,25 @@ def test_items_take_only_the_ledgers_actions_and_grievances_are_not_items(client
         "assigned",
         f"C{HUATANG}",
     )
-    assert page.get(f"/desk/cases/{number}").status_code == 200
+    # … but moves it only through the ledger: the generic action endpoint refuses, the desk's
+    # case page sends the user to the item's page, and a comment is still welcome.
+    r = client.post(
+        f"/api/v1/cases/{number}/actions/escalate", json={"reason": "x"}, headers=county.headers
+    )
+    error = r.json()["error"]
+    assert (r.status_code, error["code"], error["allowed"]) == (
+        409,
+        "handled_elsewhere",
+        ["comment"],
+    )
+    again = client.get(f"/api/v1/cases/{number}", headers=county.headers).json()
+    assert (again["status"], again["tier"]) == ("assigned", read["tier"])
+    r = client.post(
+        f"/api/v1/cases/{number}/actions/comment", json={"note": "请抓紧"}, headers=county.headers
+    )
+    assert r.status_code == 200, r.text
+    r = page.get(f"/desk/cases/{number}", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, f"/desk/ledger/items/{number}")
     from tests.factories import submit
 
     grievance = submit(client)["number"]

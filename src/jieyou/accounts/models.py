@@ -20,6 +20,7 @@ class Role(StrEnum):
     township = "township"
     village = "village"
     lane_chief = "lane_chief"
+    grid_worker = "grid_worker"
     department = "department"
     mediator = "mediator"
 
@@ -31,6 +32,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.township: "乡镇综治中心",
     Role.village: "村社区",
     Role.lane_chief: "巷长",
+    Role.grid_worker: "网格员",
     Role.department: "职能部门",
     Role.mediator: "人民调解员",
 }

@@ -32,6 +32,7 @@ ROLE_LEVELS: dict[Role, set[Level]] = {
     Role.township: {Level.township},
     Role.village: {Level.village},
     Role.lane_chief: {Level.lane, Level.grid},
+    Role.grid_worker: {Level.grid, Level.lane},
     Role.mediator: {Level.county, Level.township, Level.village},
 }
 

@@ -46,6 +46,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.township: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | APPROVE_ACTIONS | {A.comment},
     Role.village: DISPATCH_ACTIONS | HANDLE_ACTIONS | WORK_ACTIONS | {A.comment},
     Role.lane_chief: HANDLE_ACTIONS | WORK_ACTIONS | {A.escalate, A.comment},
+    Role.grid_worker: HANDLE_ACTIONS | WORK_ACTIONS | {A.escalate, A.comment},
     Role.mediator: HANDLE_ACTIONS | WORK_ACTIONS | {A.comment},
     Role.department: HANDLE_ACTIONS | WORK_ACTIONS | {A.comment},
 }

@@ -344,9 +344,20 @@ def act_on_case(
     action: Action,
     body: ActionIn,
     now: datetime | None = None,
+    kind: str = "grievance",
 ) -> Case:
-    """Load in scope (404), check the state table (409), then the permission table (403)."""
+    """Load in scope (404), check the state table (409), then the permission table (403).
+
+    ``kind`` is the kind of case the caller handles: other kinds (a rectification item) have
+    their own rules around the same actions (evidence before 销号, the list's deadline), so
+    only their own module may move them; here they take comments alone."""
     case = get_case_for(session, actor, number, for_update=True)
+    if case.kind != kind and action != Action.comment:
+        raise IllegalTransition(
+            f"{case.number} 是整改台账中的问题，请在整改台账中办理",
+            code="handled_elsewhere",
+            allowed=[Action.comment.value],
+        )
     if next_status(case.status, action) is None:
         raise illegal(case, action)
     check_action(session, actor, case, action)

@@ -72,6 +72,7 @@ DEMO_STAFF: list[tuple[str, Role, str, str | None, str]] = [
     ("renyi", Role.township, "431021102000", centre_code("431021102000"), "仁义镇综治中心 曹主任"),
     ("wushan", Role.village, "431002101201", centre_code("431002101201"), "吴山村 李书记"),
     ("wushan_lane", Role.lane_chief, "4310021012010101", None, "吴山村1片1巷 巷长何大姐"),
+    ("wushan_grid", Role.grid_worker, "43100210120101", None, "吴山村第1网格 网格员小邓"),
     (
         "beihu_rsj",
         Role.department,

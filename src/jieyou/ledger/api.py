@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from fastapi import APIRouter, Body, File, Form, Path, UploadFile, status
 from sqlalchemy.orm import Session
 
 from jieyou.accounts.models import User
+from jieyou.cases import views
+from jieyou.cases.schemas import ActionIn, CaseRead
 from jieyou.deps import UnitOfWork
 from jieyou.ledger import excel, repository
 from jieyou.ledger.permissions import batch_for
 from jieyou.ledger.schemas import BatchRead, ImportRead, LedgerRead
-from jieyou.ledger.service import ImportResult, import_batch, import_into
+from jieyou.ledger.service import (
+    ImportResult,
+    act_on_item,
+    import_batch,
+    import_into,
+    parse_item_action,
+)
 from jieyou.validation import IsoDate
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
@@ -104,5 +112,27 @@ async def add_items(batch_id: BatchId, work: UnitOfWork, file: Upload) -> Import
         with excel.saved_upload(data, file.filename) as path:
             result = import_into(s, actor=actor, batch_id=batch_id, path=path)
         return _read(s, actor, result)
+
+    return await work.staff(run)
+
+
+Number = Annotated[str, Path(max_length=24, description="整改问题（诉求）编号")]
+
+
+@router.post("/items/{number}/actions/{action}", response_model=CaseRead)
+async def post_item_action(
+    number: Number,
+    action: Annotated[str, Path(max_length=20)],
+    work: UnitOfWork,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> CaseRead:
+    """An action on a problem of a list, by the ledger's rules (evidence before 申请销号, the
+    issuing tier verifies, reassignment to a centre under the issuer). 409 with ``allowed`` if
+    the state forbids it. The generic case action endpoint refuses rectification items."""
+    verb = parse_item_action(action)
+
+    def run(s: Session, actor: User) -> CaseRead:
+        case = act_on_item(s, actor=actor, number=number, action=verb, body=body or ActionIn())
+        return views.case_view(s, actor, case)
 
     return await work.staff(run)

@@ -375,7 +375,9 @@ def act_on_item(
     # 驳回 sends the item back to work against the deadline the list set (or 督办 moved), not a
     # fresh period from the grievance rules (deadlines.service resets it on reopen).
     keep = (case.resolve_by, case.deadline_note)
-    act_on_case(session, actor=actor, number=number, action=action, body=body, now=now)
+    act_on_case(
+        session, actor=actor, number=number, action=action, body=body, now=now, kind=case.kind
+    )
     if action == Action.reopen:
         case.resolve_by, case.deadline_note = keep
     if tier is not None:

@@ -228,6 +228,8 @@ async def triage(
 
 def _case_context(s: Session, staff: Staff, number: str) -> dict[str, Any]:
     case = get_case_for(s, staff.user, number)
+    if case.kind != "grievance":  # a rectification item is worked in the ledger, by its rules
+        return {"redirect": f"/desk/ledger/items/{case.number}"}
     read = views.case_view(s, staff.user, case, channel="page")
     return {
         "staff": staff,
@@ -248,8 +250,10 @@ async def case_page(
     number: str,
     work: Pages,
     done: Annotated[str, Query(max_length=20)] = "",
-) -> HTMLResponse:
+) -> Response:
     ctx = await work.staff(lambda s, staff: _case_context(s, staff, number))
+    if "redirect" in ctx:
+        return _see_other(ctx["redirect"])
     ctx["done"] = done
     return render(request, "case.html", ctx)
 
@@ -326,6 +330,8 @@ async def take_action(request: Request, number: str, action: str, work: Pages) -
             return _see_other(f"/desk/cases/{number}?done={verb.value}")
     work.write = False
     ctx = await work.staff(lambda s, staff: _case_context(s, staff, number))
+    if "redirect" in ctx:
+        return _see_other(ctx["redirect"])
     ctx["errors"] = {verb.value: errors}
     ctx["values"] = {verb.value: text_values(form)}
     ctx["done"] = ""

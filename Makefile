@@ -53,7 +53,9 @@ browser:
 
 # Re-take docs/screenshots/*.png (375 px and 1280 px) with the browser test.
 screenshots: env browser
-	JIEYOU_SCREENSHOTS=1 $(UVR) pytest tests/web/test_browser.py
+	JIEYOU_SCREENSHOTS=1 $(UVR) pytest tests/web/test_browser.py tests/web/test_dashboard_browser.py \
+	  tests/grid/test_browser.py tests/patrol/test_browser.py tests/mediation/test_browser.py \
+	  tests/mediation/test_documents.py
 
 # Re-vendor htmx from npm into src/jieyou/web/static/vendor/ (commit the result).
 vendor:

@@ -21,10 +21,16 @@ from jieyou.config import Settings, get_settings
 from jieyou.db import Database, get_database
 from jieyou.deadlines.api import router as deadlines_router
 from jieyou.errors import JieyouError, TooLarge
+from jieyou.grid.api import router as grid_api_router
+from jieyou.grid.pages import router as grid_pages_router
 from jieyou.ledger.api import router as ledger_api_router
 from jieyou.ledger.pages import router as ledger_pages_router
+from jieyou.mediation.api import router as mediation_api_router
+from jieyou.mediation.pages import router as mediation_pages_router
 from jieyou.notify.api import router as notify_router
 from jieyou.open311.api import router as open311_router
+from jieyou.patrol.api import router as patrol_api_router
+from jieyou.patrol.pages import router as patrol_pages_router
 from jieyou.routing.api import router as calendar_api_router
 from jieyou.validation import describe_validation_errors
 from jieyou.web import errors as web_errors
@@ -253,6 +259,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(open311_router)
     app.include_router(stats_router)
     app.include_router(ledger_api_router)
+    app.include_router(grid_api_router)
+    app.include_router(patrol_api_router)
+    app.include_router(mediation_api_router)
     app.include_router(public_router)
     app.include_router(apidocs_router)
     app.include_router(staff_router)
@@ -260,6 +269,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(calendar_router)
     app.include_router(dashboard_router)
     app.include_router(ledger_pages_router)
+    app.include_router(grid_pages_router)
+    app.include_router(patrol_pages_router)
+    app.include_router(mediation_pages_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(
         BodyLimit,

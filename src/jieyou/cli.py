@@ -17,8 +17,11 @@ from jieyou.analytics.cli import report_command, stats_app
 from jieyou.classify.cli import model_app
 from jieyou.db import Database, get_database, is_sqlite, set_database
 from jieyou.errors import JieyouError
+from jieyou.grid.cli import grid_app
 from jieyou.ledger.cli import ledger_app
+from jieyou.mediation.cli import mediation_app
 from jieyou.notify.cli import outbox_app
+from jieyou.patrol.cli import patrol_app
 from jieyou.routing.cli import calendar_app
 from jieyou.timefmt import local_text, local_zone
 from jieyou.transfer.cli import export_app, import_app
@@ -40,6 +43,9 @@ app.add_typer(import_app, name="import", help="Import cases from Excel/CSV (temp
 app.add_typer(export_app, name="export", help="Export cases to Excel/CSV.")
 app.add_typer(stats_app, name="stats", help="Dashboard aggregates.")
 app.add_typer(ledger_app, name="ledger", help="整改台账: import problem lists, export ledgers.")
+app.add_typer(grid_app, name="grid", help="网格与三长制: grids, lanes, chiefs; Excel import.")
+app.add_typer(patrol_app, name="patrol", help="排查: patrols, screening campaigns, activities.")
+app.add_typer(mediation_app, name="mediation", help="人民调解: mediators, mediations, agreements.")
 app.command("report")(report_command)
 app.add_typer(
     calendar_app,
@@ -114,6 +120,10 @@ def demo(
 
     ledger = load_ledger_demo(_db(), seed=seed)
     console.print(f"整改台账: batches {ledger.batches}, problems {ledger.items} ({ledger.states})")
+    from jieyou.demo.grassroots import load_grassroots_demo
+
+    for part, counts in load_grassroots_demo(_db(), seed=seed).items():
+        console.print(f"{part}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 @app.command()

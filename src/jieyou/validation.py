@@ -40,6 +40,19 @@ FIELD_LABELS = {
     "id_number": "身份证号",
     "rating": "评价",
     "code": "查询码",
+    # The grid registry, patrols and mediation.
+    "households": "户数",
+    "boundary": "四至范围",
+    "person_name": "姓名",
+    "duties": "职责",
+    "duties_note": "职责说明",
+    "place": "网格或巷道",
+    "group_id": "村民小组",
+    "grid_code": "所在网格",
+    "lane_code": "巷道",
+    "started_on": "任职日期",
+    "ended_on": "卸任日期",
+    "username": "系统账号",
 }
 
 

@@ -25,7 +25,7 @@ def test_city_page_shows_the_figures_and_loads_only_local_scripts(client: TestCl
     html = r.text
     assert "一图可视" in html and "郴州市" in html
     assert 'data-kpi="received"' in html and "响应率" in html and "矛盾不上交" in html
-    assert "调解模块上线后统计" in html
+    assert 'data-kpi="mediation_success_rate"' in html and "调解成功率" in html
     assert 'id="d-map"' in html
     assert "/static/vendor/echarts.min.js" in html and "/static/dashboard.js" in html
     assert "http://" not in html.replace("http://www.w3.org", "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -85,7 +85,7 @@ KPI_ROWS: list[tuple[str, str, str]] = [
     ("满意率", "satisfaction_rate", "满意 + 基本满意 ÷ 参与评价；未评价另计"),
     ("未评价", "unrated", "办结归档时群众未评价（回访期满或工作人员归档）"),
     ("矛盾不上交", "grassroots_rate", "在村、乡镇两级办结（未被县级以上督办） ÷ 办结"),
-    ("调解成功率", "mediation_success_rate", "调解模块上线后统计"),
+    ("调解成功率", "mediation_success_rate", "期间调解结案中达成调解协议的 ÷ 调解结案（含撤回）"),
     ("办理时长中位数（小时）", "median_handling_hours", "提交至办结；按固定分档直方图插值"),
     ("不予受理", "rejected", "期间不予受理"),
     ("合并办理（重复件）", "merged", "期间作为重复件合并到其他诉求"),
@@ -172,9 +172,7 @@ def _case_sheet(wb: Workbook, session: Session, region: Region, period: Period) 
     names = repo.place_names(session, region.path)
     units = repo.unit_names(session)
     categories = repo.category_names(session)
-    zone = local_zone()
-    since = datetime.combine(period.start, time.min, tzinfo=zone)
-    until = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    since, until = repo.window(period)
     rows = repo.cases_created(session, region.path, since, until, limit=MAX_CASE_ROWS + 1)
     for count, c in enumerate(rows, start=1):
         if count > MAX_CASE_ROWS:

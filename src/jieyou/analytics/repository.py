@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, Table, func, select, union_all
@@ -17,6 +17,7 @@ from jieyou.analytics.models import CATEGORY_MEASURES, MEASURES, REGION_MEASURES
 from jieyou.cases.models import Case
 from jieyou.regions.models import PATH_LENGTH, Level, Region, official_code
 from jieyou.routing.models import Category, Unit
+from jieyou.timefmt import local_zone
 
 Counts = dict[str, int]
 HIGH_RISK = ("high", "critical")
@@ -28,6 +29,13 @@ class Period:
 
     start: date
     end: date
+
+
+def window(period: Period) -> tuple[datetime, datetime]:
+    """The period as ``[since, until)`` instants: local midnights, both ends."""
+    zone = local_zone()
+    since = datetime.combine(period.start, time.min, tzinfo=zone)
+    return since, datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
 
 
 @dataclass(frozen=True)

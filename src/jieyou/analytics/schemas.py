@@ -38,9 +38,11 @@ class Kpis(BaseModel):
     satisfaction_rate: Rate = Field(description="满意率：满意与基本满意 ÷ 参与评价")
     grassroots_rate: Rate = Field(description="矛盾不上交：在村、乡镇两级办结 ÷ 办结")
     mediation_success_rate: Rate | None = Field(
-        default=None, description="调解成功率：调解模块上线后统计（暂为 null）"
+        default=None,
+        description="调解成功率：期间调解结案中达成调解协议的 ÷ 调解结案（含撤回）；"
+        "只在地区合计中给出，排名各行为 null",
     )
-    mediation_note: str = "调解模块上线后统计"
+    mediation_note: str = Field(default="", description="调解成功率的分子分母，供页面显示")
     median_handling_hours: float | None = Field(
         description="办理时长中位数（小时，提交至办结），由固定分档直方图插值得出"
     )

@@ -35,6 +35,7 @@ from jieyou.analytics.schemas import (
 from jieyou.cases.permissions import SEES_EVERYTHING
 from jieyou.db import utcnow
 from jieyou.errors import Invalid, NotFound, NotPermitted
+from jieyou.mediation.repository import success_counts
 from jieyou.regions.models import PATH_LENGTH, Level, Region
 from jieyou.timefmt import to_local
 
@@ -192,7 +193,14 @@ def median_hours(counts: Counts) -> tuple[float | None, bool]:
     raise AssertionError("unreachable")
 
 
-def kpis_of(c: Counts) -> Kpis:
+def mediation_counts(session: Session, region: Region, period: Period) -> tuple[int, int]:
+    """(concluded, agreed) mediations of the region in the period, read from the mediation
+    records themselves: a few per village a month, no aggregate needed."""
+    since, until = repo.window(period)
+    return success_counts(session, path=region.path, since=since, until=until)
+
+
+def kpis_of(c: Counts, *, mediation: tuple[int, int] | None = None) -> Kpis:
     median, at_least = median_hours(c)
     return Kpis(
         received=c["received"],
@@ -206,6 +214,10 @@ def kpis_of(c: Counts) -> Kpis:
         resolution_rate=rate(c["solved"], c["concluded"]),
         satisfaction_rate=rate(c["satisfied"], c["rated"]),
         grassroots_rate=rate(c["resolved_grassroots"], c["resolved"]),
+        mediation_success_rate=rate(mediation[1], mediation[0]) if mediation else None,
+        mediation_note=(
+            f"调解结案 {mediation[0]} 件，达成协议 {mediation[1]} 件" if mediation else "仅全区合计"
+        ),
         median_handling_hours=median,
         median_at_least=at_least,
     )
@@ -260,7 +272,7 @@ def summary(
         region=area_ref(region),
         start=period.start,
         end=period.end,
-        kpis=kpis_of(totals),
+        kpis=kpis_of(totals, mediation=mediation_counts(session, region, period)),
         open=OpenNow(**open_now),
         categories=categories,
         hotspots=hotspots,

@@ -181,7 +181,11 @@ class CaseEvent(Base):
     """One change to a case. Rows are never updated or deleted (a trigger refuses both)."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        # What a person did in a period (patrol figures: disputes handled, escalated).
+        Index("ix_case_events_actor_id_at", "actor_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))

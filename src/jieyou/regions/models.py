@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jieyou.db import Base
@@ -52,6 +52,8 @@ class Region(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     # Lanes: households the lane chief answers for. Other levels may leave it empty.
     households: Mapped[int | None] = mapped_column(Integer)
+    # Grids and lanes: the 四至 as the village describes it ("东至…西至…"), for the register.
+    boundary: Mapped[str | None] = mapped_column(Text)
 
     @property
     def depth(self) -> int:

@@ -77,7 +77,8 @@
     setTile("received", k.received, "其中重复件 " + k.merged);
     setTile("accepted", k.accepted, "不予受理 " + k.rejected);
     setTile("resolved", k.resolved);
-    ["on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "grassroots_rate"]
+    ["on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "grassroots_rate",
+     "mediation_success_rate"]
       .forEach(function (name) { setTile(name, pct(k[name]), frac(k[name])); });
     var hours = k.median_handling_hours;
     var median = root.querySelector('[data-kpi="median_handling_hours"]');

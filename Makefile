@@ -48,8 +48,8 @@ model: env
 
 # Debian's chromium and CJK fonts for the browser test (it is skipped without chromium).
 browser:
-	@command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "noto sans cjk" || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "noto sans cjk" && command -v pdftoppm >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils)
 
 # Re-take docs/screenshots/*.png (375 px and 1280 px) with the browser test.
 screenshots: env browser

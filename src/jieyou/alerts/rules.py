@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 from jieyou.alerts import repository as repo
 from jieyou.alerts.models import AlertRule, AlertStatus
 from jieyou.alerts.repository import CaseRow
-from jieyou.cases.duplicates import Profile
-from jieyou.cases.duplicates import _profiles as cached_profiles
+from jieyou.cases.duplicates import Profile, profiles_of
 from jieyou.privacy import mask_phone
 from jieyou.regions.models import PATH_LENGTH, Level, Region
 from jieyou.timefmt import to_local
@@ -280,7 +279,7 @@ def detect_cluster(session: Session, *, now: datetime) -> list[Finding]:
     profiles: dict[int, Profile] = {}
     for start in range(0, len(every), 5000):  # it reads the uncached texts with one IN list
         chunk = every[start : start + 5000]
-        profiles.update(cached_profiles(session, [(c.id, c.created_at) for c in chunk]))
+        profiles.update(profiles_of(session, [(c.id, c.created_at) for c in chunk]))
     names = repo.category_names(session)
 
     kept: list[tuple[str, list[list[CaseRow]]]] = []

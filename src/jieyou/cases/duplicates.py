@@ -188,7 +188,10 @@ _CACHE_SIZE = 20_000
 _CACHE_LOCK = threading.Lock()
 
 
-def _profiles(session: Session, keys: list[tuple[int, datetime]]) -> dict[int, Profile]:
+def profiles_of(session: Session, keys: list[tuple[int, datetime]]) -> dict[int, Profile]:
+    """Text profiles of cases by ``(id, created_at)``, from the process cache where they are
+    (a case's text never changes once written) and read in one query otherwise. The early
+    warning's repeat rule uses them too."""
     with _CACHE_LOCK:
         found = {key[0]: _CACHE[key] for key in keys if key in _CACHE}
     missing = {key[0]: key for key in keys if key[0] not in found}
@@ -234,7 +237,7 @@ def find_duplicates(
         .order_by(Case.created_at.desc())
         .limit(limit)
     ).all()
-    profiles = _profiles(session, [(row[0], row[1]) for row in rows])
+    profiles = profiles_of(session, [(row[0], row[1]) for row in rows])
     mine = Profile.of(text[: TEXT_LIMIT + 60])
     found = []
     for other_id, _, path, other_phone in rows:

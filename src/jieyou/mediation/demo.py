@@ -337,7 +337,8 @@ def seed_mediation(session: Session, *, rng: random.Random, now: datetime) -> di
     plan += [(c, S.withdrawn) for c in concluded[12:13]]
     not_honoured = partly = 0
     for i, (case, outcome) in enumerate(plan):
-        start = (case.accepted_at or case.created_at) + timedelta(hours=rng.uniform(2, 30))
+        opened = case.accepted_at or case.created_at
+        start = _daytime(opened, opened + timedelta(hours=rng.uniform(2, 30)), rng)
         start = min(start, now - timedelta(days=2))
         wanted = specialities_for(case.category_code)
         # Committees serving the place: the township's, and the case's own village's.

@@ -1,4 +1,5 @@
-"""``jieyou patrol …``: screening campaigns and the lane-level figures, as Rich tables.
+"""``jieyou patrol …``: screening campaigns and the lane-level figures, as Rich tables (the
+figures also as a workbook with ``--out``).
 
 The command line is the operator's: it reads every region (no user scope), like the other
 operator commands.
@@ -7,6 +8,7 @@ operator commands.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from jieyou.accounts.models import Role, User
 from jieyou.db import get_database, utcnow
 from jieyou.errors import JieyouError
-from jieyou.patrol import permissions, service, views
+from jieyou.patrol import export, permissions, service, views
 from jieyou.patrol.figures import Counts, figures, role_label
 from jieyou.patrol.models import Campaign
 from jieyou.regions.models import Region
@@ -114,9 +116,16 @@ def figures_cmd(
     ] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day (default today)")] = None,
     people: Annotated[bool, typer.Option(help="Also list every person")] = True,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the figures to this .xlsx (sheets 按村, 按人员)"),
+    ] = None,
 ) -> None:
     """Figures per village and per person: patrols, households, disputes found and handled,
     settled on the spot, escalated, publicity sessions."""
+    if out is not None and out.suffix.lower() != ".xlsx":
+        err.print("[red]错误[/red] --out 应以 .xlsx 结尾")
+        raise typer.Exit(code=2)
     start_in, end_in = _day(date_from, "--from"), _day(date_to, "--to")
     try:
         with get_database().unit_of_work(write=False) as session:
@@ -150,3 +159,6 @@ def figures_cmd(
         for p in f.people:
             persons.add_row(f"{p.name} ({p.username})", role_label(p.role), *_cells(p))
         console.print(persons)
+    if out is not None:
+        out.write_bytes(export.figures_workbook(views.figures_read(f, place.code)))
+        console.print(f"已写入 {out}")

@@ -146,7 +146,7 @@ def _completion(row: Completion) -> CompletionRead:
 
 
 def campaign_detail(
-    session: Session, actor: User, campaign: Campaign, today: date
+    session: Session, actor: User, campaign: Campaign, today: date, *, grid_limit: int = 500
 ) -> CampaignDetail:
     past_due = today > campaign.due_on
     villages = repository.completion_by(session, campaign, VILLAGE)
@@ -161,7 +161,7 @@ def campaign_detail(
     names = repository.region_names(session, [*villages, *townships, campaign.region_path])
     for row in [*villages.values(), *townships.values()]:
         row.name = names.get(row.code, row.code)
-    grids = repository.campaign_grids(session, actor, campaign)
+    grids = repository.campaign_grids(session, actor, campaign, limit=grid_limit)
     base = _campaign_read(campaign, names.get(campaign.region_path, ""), overall, today)
     return CampaignDetail(
         **base,

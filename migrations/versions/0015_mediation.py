@@ -4,9 +4,10 @@ Revision ID: 0015
 Revises: 0014
 Create Date: 2026-11-27
 
-Mediators with their specialities and the regions they serve; a mediation per case with its
-mediators, parties (as the 调解协议书 names them), sessions and 履行回访 follow-ups. Nothing
-changes in ``cases``.
+Mediators with their specialities and the regions they serve; the mediations of a case (one
+after another: again only after a failed or withdrawn one, so ``case_id`` is indexed, not
+unique) with their mediators, parties (as the 调解协议书 names them), sessions and 履行回访
+follow-ups. Nothing changes in ``cases``.
 """
 
 from __future__ import annotations
@@ -122,8 +123,9 @@ def upgrade() -> None:
         _fk("mediations", "concluded_by_id", "users.id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mediations")),
         sa.UniqueConstraint("number", name=op.f("uq_mediations_number")),
-        sa.UniqueConstraint("case_id", name=op.f("uq_mediations_case_id")),
     )
+    # Not unique: a case may be mediated again after a failed or withdrawn mediation.
+    _index("mediations", "case_id")
     _index("mediations", "region_path", "concluded_at")
     _index("mediations", "follow_up_due")
 

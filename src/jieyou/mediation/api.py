@@ -1,6 +1,8 @@
 """JSON routes of 人民调解: the roster, a case's mediation, and the agreement documents.
 
-Routes under ``/cases/{number}/mediation`` check the case scope in a dependency before the
+Routes under ``/cases/{number}/mediation`` act on the case's latest mediation (a case may be
+mediated again after a failed or withdrawn one; ``/cases/{number}/mediations`` lists them all)
+and check the case scope in a dependency before the
 body is validated, so a case out of scope answers 404 exactly like a missing one whatever the
 body (the order is 404, 409, 403, 422 as everywhere)."""
 
@@ -22,6 +24,7 @@ from jieyou.mediation import documents, repository, service, views
 from jieyou.mediation.models import Mediator
 from jieyou.mediation.permissions import handles, mediation_of, mediator_for
 from jieyou.mediation.schemas import (
+    CaseMediationItem,
     FollowUpIn,
     FollowUpRead,
     MediationPage,
@@ -169,9 +172,17 @@ async def start(number: Number, body: MediationStart, work: UnitOfWork) -> Media
 
 @router.get("/cases/{number}/mediation", response_model=MediationRead)
 async def get_mediation(number: Number, work: UnitOfWork) -> MediationRead:
-    """The mediation with parties (masked unless you handle the case), sessions, outcome,
-    agreement and follow-ups."""
+    """The case's latest mediation with parties (masked unless you handle the case),
+    sessions, outcome, agreement and follow-ups. Earlier attempts: ``/mediations``."""
     return await work.staff(lambda s, actor: views.mediation_detail(s, actor, number))
+
+
+@router.get("/cases/{number}/mediations", response_model=list[CaseMediationItem])
+async def list_case_mediations(number: Number, work: UnitOfWork) -> list[CaseMediationItem]:
+    """Every mediation of the case, oldest first: number, state, dates and outcome (no
+    personal data). A case is mediated again only after a failed or withdrawn one; the
+    routes under ``/mediation`` act on the last."""
+    return await work.staff(lambda s, actor: views.case_mediations_for(s, actor, number))
 
 
 @router.put(
@@ -237,11 +248,18 @@ async def follow_up(number: Number, body: FollowUpIn, work: UnitOfWork) -> Follo
 
 
 def agreement_file(
-    s: Session, actor: User, number: str, kind: str, *, channel: str
+    s: Session,
+    actor: User,
+    number: str,
+    kind: str,
+    *,
+    channel: str,
+    mediation_id: int | None = None,
 ) -> tuple[bytes, str, str]:
-    """The agreement for those who read the parties in full; the view is logged."""
+    """The agreement for those who read the parties in full; the view is logged. The case's
+    latest mediation, or ``mediation_id`` of the case's."""
     case = get_case_for(s, actor, number)
-    mediation = mediation_of(s, case)
+    mediation = mediation_of(s, case, mediation_id=mediation_id)
     agreement = documents.agreement_of(s, mediation, number)
     if not handles(s, actor, case, mediation):
         raise NotPermitted(

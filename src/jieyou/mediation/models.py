@@ -1,6 +1,9 @@
 """人民调解: the roster of mediators and the mediation of a case.
 
-A mediation belongs to exactly one case and is seen through the case's scope; it keeps its own
+A mediation belongs to exactly one case and is seen through the case's scope. A case may be
+mediated again once every earlier mediation of it failed or was withdrawn (see
+:func:`jieyou.mediation.service.start_mediation`), so ``case_id`` is indexed, not unique; the
+case's *latest* mediation (highest id) is the one the case's routes act on. it keeps its own
 parties (the 协议书 needs 性别、民族、出生日期 that a case has no column for), its sessions, its
 outcome with the agreement's content, and the follow-ups on whether the agreement was honoured
 (履行回访). Its ``status`` moves only through :mod:`jieyou.mediation.states`.
@@ -82,7 +85,8 @@ class Mediation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # e.g. TJ2026000012; set right after the insert from the id.
     number: Mapped[str | None] = mapped_column(String(24), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    # Not unique: a failed or withdrawn mediation may be followed by another (重新调解).
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     status: Mapped[str] = mapped_column(String(12))
     # The case's region, copied so lists and figures need no join to cases.
     region_path: Mapped[str] = mapped_column(PathString)

@@ -3,8 +3,10 @@
 | path | what |
 |---|---|
 | ``GET /desk/mediation`` | mediations in scope: 调解中, 达成协议, 调解不成, 撤回, 待回访 |
-| ``GET|POST /desk/mediation/case/{number}`` | the case's mediation, or starting one |
-| ``GET /desk/mediation/{id}`` | one mediation: parties, sessions, outcome, agreement, follow-ups |
+| ``GET|POST /desk/mediation/case/{number}`` | the case's mediation, or starting one (again, |
+| | after a failed or withdrawn one: 重新调解, listing the earlier attempts) |
+| ``GET /desk/mediation/{id}`` | one mediation: parties, sessions, outcome, agreement, follow-ups, |
+| | the case's earlier attempts (此前调解) |
 | ``POST /desk/mediation/{id}/{step}`` | record a session, the outcome or a follow-up |
 | ``GET /desk/mediation/{id}/agreement.docx|pdf`` | the 调解协议书 (handlers only; logged) |
 | ``GET|POST /desk/mediators`` | the roster, filters, adding a mediator; ``/{id}/active`` toggles |
@@ -18,7 +20,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -156,11 +157,15 @@ async def index(
 
 def _start_context(s: Session, staff: Staff, number: str) -> dict[str, Any]:
     case = get_case_for(s, staff.user, number)
-    mediation = s.scalar(select(Mediation).where(Mediation.case_id == case.id))
+    earlier = views.case_mediations(s, case)
+    # Already in the session's identity map: no query.
+    latest = s.get(Mediation, earlier[-1].id) if earlier else None
     return {
         "staff": staff,
         "case": case,
-        "mediation": mediation,
+        # Open or agreed: the case link leads to it; failed or withdrawn: 重新调解.
+        "standing": None if service.may_mediate_again(latest) else latest,
+        "earlier": earlier,
         "may_start": may_record(s, staff.user, case, None),
         "suggestions": views.suggestions(s, staff.user, number),
         "errors": FormErrors(),
@@ -172,8 +177,8 @@ def _start_context(s: Session, staff: Staff, number: str) -> dict[str, Any]:
 @router.get("/desk/mediation/case/{number}", response_class=HTMLResponse)
 async def for_case(request: Request, number: str, work: Pages) -> Response:
     ctx = await work.staff(lambda s, staff: _start_context(s, staff, number[:24]))
-    if ctx["mediation"] is not None:
-        return _see_other(f"/desk/mediation/{ctx['mediation'].id}")
+    if ctx["standing"] is not None:
+        return _see_other(f"/desk/mediation/{ctx['standing'].id}")
     return render(request, "mediation/start.html", ctx)
 
 
@@ -226,10 +231,19 @@ def _party_rows(read: MediationRead) -> Any:
 def _detail(s: Session, staff: Staff, mediation_id: int) -> dict[str, Any]:
     case, mediation = views.case_for_mediation_id(s, staff.user, mediation_id)
     read = views.mediation_read(s, staff.user, case, mediation, channel="page.mediation")
+    history = views.case_mediations(s, case)
+    latest = history[-1]
     return {
         "staff": staff,
         "m": read,
         "id": mediation_id,
+        "earlier": [h for h in history if h.id < mediation_id],
+        "latest": None if latest.id == mediation_id else latest,
+        # 重新调解: offered on the case's latest mediation once it failed or was withdrawn.
+        "may_start_again": latest.id == mediation_id
+        and service.may_mediate_again(mediation)
+        and service.is_case_mediable(case)
+        and may_record(s, staff.user, case, None),
         "party_rows": _party_rows(read),
         "errors": {},
         "values": {},
@@ -297,13 +311,21 @@ async def record(request: Request, mediation_id: int, step: str, work: Pages) ->
         case, _ = views.case_for_mediation_id(s, staff.user, mediation_id)
         assert case.number is not None
         if step == "sessions":
-            service.record_session(s, actor=staff.user, number=case.number, data=body)
+            service.record_session(
+                s, actor=staff.user, number=case.number, data=body, mediation_id=mediation_id
+            )
         elif step == "parties":
-            service.replace_parties(s, actor=staff.user, number=case.number, data=body)
+            service.replace_parties(
+                s, actor=staff.user, number=case.number, data=body, mediation_id=mediation_id
+            )
         elif step == "outcome":
-            service.conclude(s, actor=staff.user, number=case.number, data=body)
+            service.conclude(
+                s, actor=staff.user, number=case.number, data=body, mediation_id=mediation_id
+            )
         else:
-            service.record_follow_up(s, actor=staff.user, number=case.number, data=body)
+            service.record_follow_up(
+                s, actor=staff.user, number=case.number, data=body, mediation_id=mediation_id
+            )
 
     ok, status = await _submit(work, form, run, errors)
     if ok:
@@ -323,7 +345,9 @@ async def agreement(mediation_id: int, kind: str, work: Pages) -> Response:
     def run(s: Session, staff: Staff) -> tuple[bytes, str, str]:
         case, _ = views.case_for_mediation_id(s, staff.user, mediation_id)
         assert case.number is not None
-        return agreement_file(s, staff.user, case.number, kind, channel=f"page.{kind}")
+        return agreement_file(
+            s, staff.user, case.number, kind, channel=f"page.{kind}", mediation_id=mediation_id
+        )
 
     return _download(*await work.staff(run))
 

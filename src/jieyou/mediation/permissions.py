@@ -101,8 +101,15 @@ def check_record(session: Session, actor: User, case: Case, mediation: Mediation
         )
 
 
-def mediation_of(session: Session, case: Case, *, for_update: bool = False) -> Mediation:
+def mediation_of(
+    session: Session, case: Case, *, for_update: bool = False, mediation_id: int | None = None
+) -> Mediation:
+    """The case's latest mediation (the highest id: a case is mediated again only after the
+    earlier ones failed or were withdrawn), or with ``mediation_id`` that one of the case's."""
     stmt = select(Mediation).where(Mediation.case_id == case.id)
+    if mediation_id is not None:
+        stmt = stmt.where(Mediation.id == mediation_id)
+    stmt = stmt.order_by(Mediation.id.desc()).limit(1)
     if for_update:
         stmt = stmt.with_for_update()
     mediation = session.scalar(stmt)

@@ -36,7 +36,12 @@ def success_counts(
     session: Session, *, path: str, since: datetime, until: datetime
 ) -> tuple[int, int]:
     """Mediations concluded in ``[since, until)`` in the region subtree ``path``: (concluded,
-    of which agreed). Withdrawn ones count as concluded: the parties left without agreement."""
+    of which agreed). Withdrawn ones count as concluded: the parties left without agreement.
+
+    The unit is the mediation, not the case: a case mediated again (调解不成, then 重新调解 and
+    达成协议) counts each concluded mediation once, in the period it concluded in — here two
+    concluded, one agreed. That is how 调解成功率 is reported (件次), and it keeps a failure
+    on the record instead of letting a later agreement erase it."""
     row = session.execute(
         select(
             func.count(),
@@ -231,6 +236,15 @@ def mediation_page(
         .offset((page - 1) * page_size)
     ).all()
     return total, counts, [(m, c) for m, c in rows]
+
+
+def case_mediations(session: Session, case_id: int) -> list[Mediation]:
+    """Every mediation of the case, oldest first (the last is the case's current one)."""
+    return list(
+        session.scalars(
+            select(Mediation).where(Mediation.case_id == case_id).order_by(Mediation.id)
+        )
+    )
 
 
 def mediator_names(session: Session, mediation_ids: list[int]) -> dict[int, list[str]]:

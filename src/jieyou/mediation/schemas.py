@@ -281,6 +281,23 @@ class MediationListItem(BaseModel):
     honoured: str | None
 
 
+class CaseMediationItem(BaseModel):
+    """One mediation of a case, as the case's history lists it (no personal data)."""
+
+    id: int
+    number: str
+    status: str
+    status_label: str
+    committee: str
+    mediators: list[str]
+    started_at: LocalDatetime
+    concluded_at: LocalDatetime | None
+    outcome: str = Field(description="结果摘要：调解中、达成协议、调解不成（告知途径）、撤回")
+    guidance: str | None = Field(description="调解不成时告知当事人的途径")
+    signed_on: date | None = Field(description="达成协议的签订日期")
+    is_latest: bool = Field(description="本案当前（最近一次）的调解")
+
+
 class MediationPage(BaseModel):
     total: int
     page: int

@@ -48,6 +48,7 @@ from jieyou.mediation.schemas import (
 from jieyou.mediation.states import (
     GUIDANCE_LABELS,
     HONOURED_LABELS,
+    MEDIATE_AGAIN_AFTER,
     Honoured,
     MediationAction,
     MediationStatus,
@@ -238,14 +239,47 @@ def _mediators(session: Session, actor: User, ids: list[int]) -> list[Mediator]:
     return found
 
 
+def is_case_mediable(case: Case) -> bool:
+    """The case is being handled: accepted and not yet closed."""
+    return case.status in OPEN_STATUSES and case.status != "submitted"
+
+
+def may_mediate_again(latest: Mediation | None) -> bool:
+    """No mediation yet, or the last one ended without an agreement."""
+    return latest is None or MediationStatus(latest.status) in MEDIATE_AGAIN_AFTER
+
+
+def _check_no_standing(number: str, earlier: list[Mediation]) -> None:
+    """409 while a mediation of the case is open, or once one reached an agreement."""
+    for m in reversed(earlier):
+        if MediationStatus(m.status) in MEDIATE_AGAIN_AFTER:
+            continue
+        if m.status == MediationStatus.agreed:
+            message = (
+                f"诉求 {number} 已经调解 {m.number} 达成协议，不能再次调解；"
+                "协议的落实请通过履行回访或申请司法确认"
+            )
+        else:
+            message = f"诉求 {number} 的调解 {m.number} 尚在进行中，不能重新启动调解"
+        raise Conflict(message, code="mediation_exists", mediation=m.number, status=m.status)
+
+
 def start_mediation(
     session: Session, *, actor: User, number: str, data: MediationStart, now: datetime | None = None
 ) -> Mediation:
+    """Start mediating the case: the first time, or again (重新调解) once every earlier
+    mediation of it failed or was withdrawn. 409 ``mediation_exists`` while one is open or
+    once one reached an agreement.
+
+    Race-safe on both engines: the case row is locked before the earlier mediations are read
+    (PostgreSQL: ``SELECT … FOR UPDATE``, so a second start waits for the first to commit and
+    then, under READ COMMITTED, sees its mediation; SQLite: writers are serialised by the
+    unit of work's ``BEGIN IMMEDIATE``). Concluding also locks the case row first."""
     now = now or utcnow()
     case = get_case_for(session, actor, number, for_update=True)
-    if session.scalar(select(Mediation.id).where(Mediation.case_id == case.id)) is not None:
-        raise Conflict(f"诉求 {number} 已启动人民调解", code="mediation_exists")
-    if case.status not in OPEN_STATUSES or case.status == "submitted":
+    earlier = repository.case_mediations(session, case.id)
+    _check_no_standing(number, earlier)
+    if not is_case_mediable(case):
         raise Conflict(
             f"诉求 {number} 当前不在办理中，不能启动调解（须已受理且未办结）",
             code="case_not_open",
@@ -273,11 +307,12 @@ def start_mediation(
     )
     session.add_all(_party(mediation.id, p) for p in parties)
     names = "、".join(m.name for m in chosen)
+    again = f"重新启动人民调解（第 {len(earlier) + 1} 次）" if earlier else "启动人民调解"
     _note(
         session,
         case,
         actor,
-        f"启动人民调解（{mediation.number}），{mediation.committee}，调解员：{names}",
+        f"{again}（{mediation.number}），{mediation.committee}，调解员：{names}",
         now,
         mediation=mediation.number,
     )
@@ -286,21 +321,34 @@ def start_mediation(
 
 
 def _open_for(
-    session: Session, actor: User, number: str, action: MediationAction
+    session: Session,
+    actor: User,
+    number: str,
+    action: MediationAction,
+    mediation_id: int | None = None,
 ) -> tuple[Case, Mediation]:
-    """404 (case, then mediation), 409 (the state table), 403 (who records)."""
+    """404 (case, then mediation), 409 (the state table), 403 (who records).
+
+    The case's latest mediation, or ``mediation_id`` of the case's (a page acts on the
+    mediation it shows: an earlier one is failed or withdrawn, and the state table refuses)."""
     case = get_case_for(session, actor, number, for_update=True)
-    mediation = mediation_of(session, case, for_update=True)
+    mediation = mediation_of(session, case, for_update=True, mediation_id=mediation_id)
     transition(mediation.status, action)
     check_record(session, actor, case, mediation)
     return case, mediation
 
 
 def record_session(
-    session: Session, *, actor: User, number: str, data: SessionIn, now: datetime | None = None
+    session: Session,
+    *,
+    actor: User,
+    number: str,
+    data: SessionIn,
+    now: datetime | None = None,
+    mediation_id: int | None = None,
 ) -> MediationSession:
     now = now or utcnow()
-    _, mediation = _open_for(session, actor, number, A.session)
+    _, mediation = _open_for(session, actor, number, A.session, mediation_id)
     if data.held_at > now + timedelta(hours=1):
         raise Invalid("调解时间不能晚于现在（请在调解后记录）", code="in_future", field="held_at")
     row = MediationSession(
@@ -320,9 +368,15 @@ def record_session(
 
 
 def replace_parties(
-    session: Session, *, actor: User, number: str, data: PartiesIn, now: datetime | None = None
+    session: Session,
+    *,
+    actor: User,
+    number: str,
+    data: PartiesIn,
+    now: datetime | None = None,
+    mediation_id: int | None = None,
 ) -> Mediation:
-    _, mediation = _open_for(session, actor, number, A.parties)
+    _, mediation = _open_for(session, actor, number, A.parties, mediation_id)
     _check_sides(data.parties)
     session.execute(delete(MediationParty).where(MediationParty.mediation_id == mediation.id))
     session.add_all(_party(mediation.id, p) for p in data.parties)
@@ -338,12 +392,18 @@ def _required(value: str | None, field: str, what: str) -> str:
 
 
 def conclude(
-    session: Session, *, actor: User, number: str, data: OutcomeIn, now: datetime | None = None
+    session: Session,
+    *,
+    actor: User,
+    number: str,
+    data: OutcomeIn,
+    now: datetime | None = None,
+    mediation_id: int | None = None,
 ) -> Mediation:
     """Agreed (with the agreement's content), failed (with guidance) or withdrawn."""
     now = now or utcnow()
     action = {"agreed": A.agree, "failed": A.fail, "withdrawn": A.withdraw}[data.result]
-    case, mediation = _open_for(session, actor, number, action)
+    case, mediation = _open_for(session, actor, number, action, mediation_id)
     today = local_today(now)
     if action != A.withdraw and not repository.sessions(session, mediation.id):
         raise Conflict(
@@ -394,10 +454,16 @@ def conclude(
 
 
 def record_follow_up(
-    session: Session, *, actor: User, number: str, data: FollowUpIn, now: datetime | None = None
+    session: Session,
+    *,
+    actor: User,
+    number: str,
+    data: FollowUpIn,
+    now: datetime | None = None,
+    mediation_id: int | None = None,
 ) -> MediationFollowUp:
     now = now or utcnow()
-    case, mediation = _open_for(session, actor, number, A.follow_up)
+    case, mediation = _open_for(session, actor, number, A.follow_up, mediation_id)
     today = local_today(now)
     if data.visited_on > today:
         raise Invalid("回访日期不能晚于今天", code="bad_date", field="visited_on")

@@ -9,6 +9,9 @@ open ─agree─▶ agreed ─follow_up─▶ agreed (履行回访, as often as 
  ├─fail────▶ failed      (no agreement: guidance to litigation, arbitration …)
  └─withdraw▶ withdrawn   (the parties withdrew)
 ```
+
+Failed or withdrawn ends that mediation, not the case's chance of one: the case may then be
+mediated again, as a new mediation (:data:`MEDIATE_AGAIN_AFTER`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ TRANSITIONS: dict[tuple[MediationStatus, MediationAction], MediationStatus] = {
 }
 
 CONCLUDED = frozenset({S.agreed, S.failed, S.withdrawn})
+# Concluded without an agreement: the case may be mediated again (重新调解). An agreement is
+# enforced by 履行回访 or 司法确认, never by mediating the dispute a second time.
+MEDIATE_AGAIN_AFTER = frozenset({S.failed, S.withdrawn})
 
 STATUS_LABELS: dict[str, str] = {
     S.open: "调解中",

@@ -20,6 +20,7 @@ from jieyou.mediation.models import Mediation, MediationParty
 from jieyou.mediation.permissions import handles, may_record, mediation_of
 from jieyou.mediation.schemas import (
     AgreementRead,
+    CaseMediationItem,
     FollowUpRead,
     MediationListItem,
     MediationPage,
@@ -247,6 +248,40 @@ def mediation_detail(
 ) -> MediationRead:
     case = get_case_for(session, actor, number)
     return mediation_read(session, actor, case, mediation_of(session, case), channel=channel)
+
+
+def _outcome(m: Mediation) -> str:
+    if m.status == MediationStatus.failed and m.guidance:
+        return f"{STATUS_LABELS[m.status]}，已告知当事人可{GUIDANCE_LABELS.get(m.guidance, '')}"
+    return STATUS_LABELS[m.status]
+
+
+def case_mediations(session: Session, case: Case) -> list[CaseMediationItem]:
+    """The case's mediations, oldest first: what happened, never the parties or free text
+    (reasons, terms), so every reader in scope gets the same list."""
+    found = repository.case_mediations(session, case.id)
+    names = repository.mediator_names(session, [m.id for m in found])
+    return [
+        CaseMediationItem(
+            id=m.id,
+            number=m.number or "",
+            status=m.status,
+            status_label=STATUS_LABELS[m.status],
+            committee=m.committee,
+            mediators=names.get(m.id, []),
+            started_at=m.started_at,
+            concluded_at=m.concluded_at,
+            outcome=_outcome(m),
+            guidance=m.guidance,
+            signed_on=m.signed_on,
+            is_latest=i == len(found) - 1,
+        )
+        for i, m in enumerate(found)
+    ]
+
+
+def case_mediations_for(session: Session, actor: User, number: str) -> list[CaseMediationItem]:
+    return case_mediations(session, get_case_for(session, actor, number))
 
 
 def case_for_mediation_id(

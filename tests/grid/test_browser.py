@@ -8,13 +8,7 @@ JIEYOU_SCREENSHOTS=1 the register is saved at 375 px and 1280 px under docs/scre
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,10 +28,8 @@ from jieyou.patrol.schemas import PatrolCreate
 from jieyou.patrol.service import record_patrol
 from tests.factories import CITY, HUATANG, WUSHAN, case_body
 from tests.web.helpers import PASSWORD
+from tests.web.live import CHROMIUM, chromium, init_database, live_server, shots_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-ROOT = Path(__file__).resolve().parents[2]
 LANES = [5, 4, 6]  # lanes in each of 吴山村's three grids
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -99,57 +91,23 @@ def _seed(database: Database) -> list[str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
     tmp = tmp_path_factory.mktemp("grid")
-    url = f"sqlite:///{tmp / 'jieyou.db'}"
-    jieyou = Path(sys.executable).parent / "jieyou"
-    subprocess.run([str(jieyou), "--database", url, "init"], check=True, capture_output=True)  # noqa: S603
+    url = init_database(tmp)
     database = Database(url)
     lanes = _seed(database)
     database.dispose()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.set_inheritable(True)
-    port = int(sock.getsockname()[1])
-    env = {**os.environ, "JIEYOU_DATABASE_URL": url, "JIEYOU_STORAGE__UPLOAD_DIR": str(tmp / "u")}
-    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
-    serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
-    proc = subprocess.Popen(serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),))  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with live_server(url, tmp) as base:
         for i, lane in enumerate((lanes[0], lanes[0], lanes[3], lanes[7])):
             body = case_body(
                 region_code=lane, submitter={"name": "李某", "phone": f"1390735000{i}"}
             )
             assert httpx.post(base + "/api/v1/cases", json=body).status_code == 201
         yield base, lanes
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
-
-
-def shots_dir(tmp_path: Path) -> Path:
-    if os.environ.get("JIEYOU_SCREENSHOTS") == "1":
-        target = ROOT / "docs" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
 
 
 def test_a_village_cadre_reads_the_register_and_appoints_a_lane_chief(

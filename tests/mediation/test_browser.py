@@ -6,13 +6,7 @@ mediation-detail-1280.png)."""
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,10 +16,7 @@ import pytest
 from jieyou.db import Database, utcnow
 from jieyou.demo.service import DEMO_PASSWORD, load_demo
 from jieyou.mediation.demo import seed_mediation
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-ROOT = Path(__file__).resolve().parents[2]
+from tests.web.live import CHROMIUM, chromium, init_database, live_server, shots_dir
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
@@ -34,58 +25,24 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium n
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("mediation")
-    url = f"sqlite:///{tmp / 'jieyou.db'}"
-    jieyou = Path(sys.executable).parent / "jieyou"
-    subprocess.run([str(jieyou), "--database", url, "init"], check=True, capture_output=True)  # noqa: S603
+    url = init_database(tmp)
     database = Database(url)
     load_demo(database, cases=220, seed=2026)
     with database.unit_of_work() as s:
         seed_mediation(s, rng=random.Random(2026), now=utcnow())
     database.dispose()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.set_inheritable(True)
-    port = int(sock.getsockname()[1])
-    env = {**os.environ, "JIEYOU_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
-    serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
-    proc = subprocess.Popen(serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),))  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with live_server(url, tmp) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
-
-
-def shots(tmp_path: Path) -> Path:
-    if os.environ.get("JIEYOU_SCREENSHOTS") == "1":
-        target = ROOT / "docs" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
 
 
 def test_the_mediator_records_a_session(server: str, browser: Any, tmp_path: Path) -> None:
-    where = shots(tmp_path)
+    where = shots_dir(tmp_path)
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = ctx.new_page()
     page.goto(server + "/login?next=/desk/mediation")

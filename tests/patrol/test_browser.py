@@ -6,13 +6,7 @@ campaign-1280.png, patrol-figures-1280.png)."""
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +18,7 @@ from jieyou.db import Database, utcnow
 from jieyou.demo.service import DEMO_PASSWORD, load_demo
 from jieyou.patrol.demo import seed_patrol
 from jieyou.patrol.models import Campaign
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-ROOT = Path(__file__).resolve().parents[2]
+from tests.web.live import CHROMIUM, chromium, init_database, live_server, shots_dir
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
@@ -36,9 +27,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium n
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     tmp = tmp_path_factory.mktemp("patrol")
-    url = f"sqlite:///{tmp / 'jieyou.db'}"
-    jieyou = Path(sys.executable).parent / "jieyou"
-    subprocess.run([str(jieyou), "--database", url, "init"], check=True, capture_output=True)  # noqa: S603
+    url = init_database(tmp)
     database = Database(url)
     load_demo(database, cases=20, seed=5)
     with database.unit_of_work() as s:
@@ -46,47 +35,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         running = s.scalar(select(Campaign.id).order_by(Campaign.due_on.desc()).limit(1))
     database.dispose()
     assert running is not None
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.set_inheritable(True)
-    port = int(sock.getsockname()[1])
-    env = {**os.environ, "JIEYOU_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    env["JIEYOU_STORAGE__UPLOAD_DIR"] = str(tmp / "uploads")
-    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
-    serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
-    proc = subprocess.Popen(serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),))  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with live_server(url, tmp) as base:
         yield base, running
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
-
-
-def shots(tmp_path: Path) -> Path:
-    if os.environ.get("JIEYOU_SCREENSHOTS") == "1":
-        target = ROOT / "docs" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
 
 
 def sign_in(browser: Any, base: str, username: str, width: int, height: int, then: str) -> Any:
@@ -119,7 +75,7 @@ def test_chief_settles_a_dispute_from_a_phone(
     page.get_by_label("化解结果").fill("双方协商加装接水槽，费用各出一半")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways ({width}px)"
-    page.screenshot(path=str(shots(tmp_path) / "patrol-375.png"), full_page=True)
+    page.screenshot(path=str(shots_dir(tmp_path) / "patrol-375.png"), full_page=True)
     page.get_by_role("button", name="保存排查记录").click()
     page.wait_for_url(base + "/desk/patrol?saved=settled*")
     assert "已当场化解" in page.locator("[role=status]").inner_text()
@@ -132,7 +88,7 @@ def test_township_reads_campaign_completion(
     page = sign_in(browser, base, "huatang", 1280, 800, f"/desk/patrol/campaigns/{running}")
     assert "按村（社区）" in page.content()
     assert page.locator("table.fig").nth(0).locator("tbody tr").count() > 5
-    page.screenshot(path=str(shots(tmp_path) / "campaign-1280.png"), full_page=True)
+    page.screenshot(path=str(shots_dir(tmp_path) / "campaign-1280.png"), full_page=True)
     page.goto(base + "/desk/patrol/figures")
     assert "吴山村" in page.content()
-    page.screenshot(path=str(shots(tmp_path) / "patrol-figures-1280.png"), full_page=True)
+    page.screenshot(path=str(shots_dir(tmp_path) / "patrol-figures-1280.png"), full_page=True)

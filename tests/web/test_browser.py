@@ -8,13 +8,7 @@ JIEYOU_SCREENSHOTS=1 the main pages are saved at 375 px and 1280 px under docs/s
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,39 +19,18 @@ from jieyou.accounts.service import create_user
 from jieyou.db import Database
 from tests.factories import HUATANG, WUSHAN
 from tests.web.helpers import PASSWORD, jpeg_bytes
+from tests.web.live import CHROMIUM, chromium, init_database, live_server, shots_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ROOT = Path(__file__).resolve().parents[2]
 BEIHU = "431002000000"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
 
 
-def _listening_socket() -> socket.socket:
-    """Bound here and handed to uvicorn (--fd), so no other process can take the port between
-    choosing it and serving on it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.set_inheritable(True)
-    return sock
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{tmp / 'jieyou.db'}"
-    jieyou = Path(sys.executable).parent / "jieyou"
-    init = [str(jieyou), "--database", url, "init"]
-    subprocess.run(init, check=True, capture_output=True)  # noqa: S603 - our own command
+    url = init_database(tmp)
     database = Database(url)
     with database.unit_of_work() as s:
         for username, role, region, name in [
@@ -74,49 +47,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 password=PASSWORD,
             )
     database.dispose()
-    sock = _listening_socket()
-    port = int(sock.getsockname()[1])
-    env = {
-        **os.environ,
-        "JIEYOU_DATABASE_URL": url,
-        "JIEYOU_STORAGE__UPLOAD_DIR": str(tmp / "uploads"),
-    }
-    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
-    serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
-    proc = subprocess.Popen(  # noqa: S603 - our own server
-        serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),)
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with live_server(url, tmp) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
-
-
-def shots_dir(tmp_path: Path) -> Path:
-    if os.environ.get("JIEYOU_SCREENSHOTS") == "1":
-        target = ROOT / "docs" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
 
 
 def shoot(page: object, name: str, where: Path) -> None:

@@ -9,11 +9,7 @@ JIEYOU_SCREENSHOTS=1 the page is saved at 375 px and 1280 px under docs/screensh
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,16 +23,8 @@ from jieyou.analytics.synthetic import seed_synthetic_cases
 from jieyou.db import Database
 from tests.factories import BEIHU, CITY, case_body
 from tests.web.helpers import PASSWORD
+from tests.web.live import CHROMIUM, chromium, init_database, live_server, shots_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ROOT = Path(__file__).resolve().parents[2]
 RISKY = "老板欠薪半年不给，我已经把农药买好了，再不给钱我就不想活了。"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -58,9 +46,7 @@ REGIONS_DRAWN = """() => {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("dashboard")
-    url = f"sqlite:///{tmp / 'jieyou.db'}"
-    jieyou = Path(sys.executable).parent / "jieyou"
-    subprocess.run([str(jieyou), "--database", url, "init"], check=True, capture_output=True)  # noqa: S603
+    url = init_database(tmp)
     database = Database(url)
     seed_synthetic_cases(database, 4000, days=120, seed=5)
     with database.unit_of_work() as s:
@@ -78,30 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 password=PASSWORD,
             )
     database.dispose()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.set_inheritable(True)
-    port = int(sock.getsockname()[1])
-    env = {
-        **os.environ,
-        "JIEYOU_DATABASE_URL": url,
-        "JIEYOU_STORAGE__UPLOAD_DIR": str(tmp / "uploads"),
-        "PYTHONPATH": str(ROOT),
-    }
-    serve = [sys.executable, "-m", "uvicorn", "jieyou.app:create_app", "--factory"]
-    serve += ["--fd", str(sock.fileno()), "--log-level", "warning"]
-    proc = subprocess.Popen(serve, env=env, cwd=tmp, pass_fds=(sock.fileno(),))  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with live_server(url, tmp) as base:
         # Two alarming cases through intake: alerts for the panel, folded in as they arrive.
         for i, village in enumerate(("431021102003", "431081100201")):
             body = case_body(
@@ -111,18 +74,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
             assert httpx.post(base + "/api/v1/cases", json=body).status_code == 201
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
 
 
 def wait_until(page: Any, script: str, timeout: float = 20.0) -> None:
@@ -137,14 +94,6 @@ def wait_until(page: Any, script: str, timeout: float = 20.0) -> None:
 
 def loaded(region: str) -> str:
     return f"() => document.getElementById('dash').dataset.loadedRegion === '{region}'"
-
-
-def shots_dir(tmp_path: Path) -> Path:
-    if os.environ.get("JIEYOU_SCREENSHOTS") == "1":
-        target = ROOT / "docs" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
 
 
 def shoot(page: Any, name: str, where: Path) -> None:

@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from jieyou.accounts.models import User
+from jieyou.clitools import active_user, fail, write_template
 from jieyou.db import get_database
 from jieyou.errors import JieyouError
 from jieyou.grid import excel, importer
@@ -33,32 +31,12 @@ def main() -> None:
     """网格台账与三长制: grids, lanes, villager groups and their chiefs."""
 
 
-def _fail(exc: JieyouError) -> None:
-    err.print(f"[red]错误[/red] {exc.message} ({exc.code})")
-    raise typer.Exit(code=2 if exc.status != 403 else 1)
-
-
-def _user(session: Session, username: str | None) -> User | None:
-    if not username:
-        return None
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
-        err.print(f"[red]错误[/red] 用户 {username} 不存在或已停用")
-        raise typer.Exit(code=2)
-    return user
-
-
 @grid_app.command("template")
 def template(
     out: Annotated[Path, typer.Option("--out", help="Where to write the blank .xlsx template")],
 ) -> None:
     """Write the blank register template: sheets 网格, 巷道, 村民小组, 三长 and 说明."""
-    if out.suffix.lower() != ".xlsx":
-        err.print("[red]错误[/red] 模板文件应以 .xlsx 结尾")
-        raise typer.Exit(code=2)
-    with out.open("wb") as fh:
-        excel.write_template(fh)
-    console.print(f"template written to {out}")
+    write_template(out, excel.write_template)
 
 
 @grid_app.command("import")
@@ -82,10 +60,10 @@ def import_register(
         raise typer.Exit(code=2)
     try:
         with get_database().unit_of_work() as session:
-            actor = _user(session, as_user)
+            actor = active_user(session, as_user)
             result = importer.import_workbook(session, actor=actor, path=file, village=village)
     except JieyouError as exc:
-        _fail(exc)
+        fail(exc)
         return
     table = Table("工作表", "新增", "更新", "无变化")
     for sheet, kind in KINDS.items():
@@ -136,7 +114,7 @@ def show(
                 with out.open("wb") as fh:
                     excel.write_register(register_rows(reg, full_phones=phones), fh)
     except JieyouError as exc:
-        _fail(exc)
+        fail(exc)
         return
     console.print(
         f"[bold]{reg.root.name} 网格台账[/bold]：{len(reg.grids)} 个网格，{len(reg.lanes)} 条巷道，"

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from jieyou.accounts.models import User
+from jieyou.clitools import active_user, fail, parse_day, write_template
 from jieyou.db import get_database
 from jieyou.errors import JieyouError, NotFound
 from jieyou.ledger import excel, repository, service
@@ -23,33 +20,6 @@ ledger_app = typer.Typer(help="整改台账: problem lists to rectification.", n
 console = Console()
 err = Console(stderr=True)
 SHOWN_PROBLEMS = 30
-
-
-def _fail(exc: JieyouError) -> None:
-    err.print(f"[red]错误[/red] {exc.message} ({exc.code})")
-    for row in exc.extra.get("errors") or []:
-        err.print(f"  第 {row['row']} 行 {row['column'] or ''}：{row['message']}")
-    raise typer.Exit(code=2 if exc.status != 403 else 1)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        err.print(f"[red]错误[/red] {option} 应为日期，如 2026-12-31")
-        raise typer.Exit(code=2) from None
-
-
-def _user(session: Session, username: str | None) -> User | None:
-    if not username:
-        return None
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
-        err.print(f"[red]错误[/red] 用户 {username} 不存在或已停用")
-        raise typer.Exit(code=2)
-    return user
 
 
 def _report(result: service.ImportResult, file: Path, report: Path | None) -> None:
@@ -102,10 +72,10 @@ def import_list(
     if batch is None and not (name and source and issuer):
         err.print("[red]错误[/red] a new batch needs --name, --source and --issuer (or --batch ID)")
         raise typer.Exit(code=2)
-    issued, due = _day(issued_on, "--issued-on"), _day(deadline, "--deadline")
+    issued, due = parse_day(issued_on, "--issued-on"), parse_day(deadline, "--deadline")
     try:
         with get_database().unit_of_work() as session:
-            actor = _user(session, as_user)
+            actor = active_user(session, as_user)
             if batch is None:
                 result = service.import_batch(
                     session,
@@ -120,7 +90,7 @@ def import_list(
             else:
                 result = service.import_into(session, actor=actor, batch_id=batch, path=file)
     except JieyouError as exc:
-        _fail(exc)
+        fail(exc)
         return
     _report(result, file, report)
     if result.errors:
@@ -132,12 +102,7 @@ def template(
     out: Annotated[Path, typer.Option("--out", help="Where to write the blank .xlsx template")],
 ) -> None:
     """Write the blank problem-list template (header, and a sheet describing each column)."""
-    if out.suffix.lower() != ".xlsx":
-        err.print("[red]错误[/red] 模板文件应以 .xlsx 结尾")
-        raise typer.Exit(code=2)
-    with out.open("wb") as fh:
-        excel.write_template(fh)
-    console.print(f"template written to {out}")
+    write_template(out, excel.write_template)
 
 
 @ledger_app.command("export")
@@ -158,7 +123,7 @@ def export(
         raise typer.Exit(code=2)
     try:
         with get_database().unit_of_work(write=False) as session:
-            actor = _user(session, as_user)
+            actor = active_user(session, as_user)
             if actor is None:
                 # The operator at the console sees every problem, as an admin would.
                 found = session.get(RectificationBatch, batch)
@@ -171,7 +136,7 @@ def export(
             with out.open("wb") as fh:
                 excel.write_ledger(ledger, items, fh)
     except JieyouError as exc:
-        _fail(exc)
+        fail(exc)
         return
     table = Table("区域", "问题数", "已销号", "超期", "整改率")
     for county in ledger.counties:

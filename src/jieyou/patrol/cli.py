@@ -7,7 +7,6 @@ operator commands.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from jieyou.accounts.models import Role, User
+from jieyou.clitools import fail, parse_day
 from jieyou.db import get_database, utcnow
 from jieyou.errors import JieyouError
 from jieyou.patrol import export, permissions, service, views
@@ -41,21 +41,6 @@ COLUMNS = [
     ("publicity_attendance", "宣传人次"),
     ("other_activities", "其他履职"),
 ]
-
-
-def _fail(exc: JieyouError) -> None:
-    err.print(f"[red]错误[/red] {exc.message} ({exc.code})")
-    raise typer.Exit(code=2)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        err.print(f"[red]错误[/red] {option} 应为日期，如 2026-12-31")
-        raise typer.Exit(code=2) from None
 
 
 def _operator() -> User:
@@ -126,7 +111,7 @@ def figures_cmd(
     if out is not None and out.suffix.lower() != ".xlsx":
         err.print("[red]错误[/red] --out 应以 .xlsx 结尾")
         raise typer.Exit(code=2)
-    start_in, end_in = _day(date_from, "--from"), _day(date_to, "--to")
+    start_in, end_in = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     try:
         with get_database().unit_of_work(write=False) as session:
             place = permissions.figures_region(session, None, region)
@@ -139,7 +124,7 @@ def figures_cmd(
                 date_to=end,
             )
     except JieyouError as exc:
-        _fail(exc)
+        fail(exc)
         return
     title = f"履职统计 {f.region_name}（{f.date_from} 至 {f.date_to}）"
     villages = Table(title=title)

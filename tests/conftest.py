@@ -5,11 +5,12 @@ test runs inside a transaction that is rolled back."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine, make_url, text
 
 from jieyou.app import create_app
 from jieyou.config import Settings
@@ -66,3 +67,29 @@ def settings() -> Settings:
 def client(db: Database, settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings, database=db)) as c:
         yield c
+
+
+@pytest.fixture(params=ENGINES)
+def scratch(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
+    """A database of the test's own, for what the rolled-back ``db`` cannot show: committed
+    data and real concurrent transactions (two workers, two requests racing)."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'scratch.db'}")
+        initialise(database)
+        yield database
+        database.dispose()
+        return
+    assert PG_URL is not None
+    name = f"jy_scratch_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database = Database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        initialise(database)
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

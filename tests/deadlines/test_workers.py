@@ -6,50 +6,20 @@ database (a file on SQLite, a new database on PostgreSQL) instead of the rolled-
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from jieyou.cases.intake import submit_case
 from jieyou.cases.models import Case, CaseEvent
 from jieyou.cases.schemas import CaseCreate
-from jieyou.db import Database
 from jieyou.deadlines.jobs import run_deadlines
-from jieyou.setup import initialise
-from tests.conftest import PG_URL
 from tests.factories import case_body
 
 SH = ZoneInfo("Asia/Shanghai")
 CASES = 60
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def scratch(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'workers.db'}")
-        initialise(database)
-        yield database
-        database.dispose()
-        return
-    assert PG_URL is not None
-    name = f"jy_workers_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        initialise(database)
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_two_workers_never_escalate_the_same_case_twice(scratch):

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from jieyou.accounts.models import Role, User
 from jieyou.accounts.service import create_user
@@ -20,14 +17,11 @@ from jieyou.cases.models import CaseEvent
 from jieyou.cases.schemas import ActionIn, CaseCreate
 from jieyou.cases.service import act_on_case
 from jieyou.cases.states import Action
-from jieyou.db import Database
 from jieyou.errors import Conflict
 from jieyou.mediation.models import Mediation
 from jieyou.mediation.repository import success_counts
 from jieyou.mediation.schemas import MediationStart, MediatorCreate, OutcomeIn
 from jieyou.mediation.service import conclude, create_mediator, start_mediation
-from jieyou.setup import initialise
-from tests.conftest import PG_URL
 from tests.factories import CITY, HUATANG, RENYI, WUSHAN, case_body
 from tests.mediation.helpers import agreement_body, mediator_body, post, session_body, start
 from tests.web.helpers import csrf_of, login, make_user
@@ -229,31 +223,6 @@ def test_out_of_scope_case_pages_stay_not_found(client, db, world):
 
 
 # --- two starts at once -------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def scratch(request, tmp_path):
-    """Committed data and real concurrent transactions: a scratch database of its own."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'again.db'}")
-        initialise(database)
-        yield database
-        database.dispose()
-        return
-    assert PG_URL is not None
-    name = f"jy_again_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        initialise(database)
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_two_starts_at_once_make_one_mediation(scratch):
